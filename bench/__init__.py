@@ -1,0 +1,1 @@
+"""warroom's benchmarks: `python -m bench` prints JSON figures."""

@@ -1,0 +1,42 @@
+"""`python -m bench`: run the benchmarks and print one JSON document.
+
+python -m bench                 everything
+python -m bench --only startup  one group (repeatable)
+python -m bench --quick         shorter runs, for a smoke check
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bench import machine, startup
+
+SUITES: dict[str, Callable[[bool], dict[str, object]]] = {
+    "startup": lambda quick: startup.first_frame(runs=3 if quick else 7),
+    "idle": lambda quick: startup.idle(seconds=5 if quick else 30),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", action="append", choices=sorted(SUITES), help="run only this")
+    parser.add_argument("--quick", action="store_true", help="shorter runs (smoke check)")
+    args = parser.parse_args(argv)
+    results: dict[str, object] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine.describe(),
+        "quick": args.quick,
+    }
+    for name in args.only or list(SUITES):
+        print(f"bench: {name}…", file=sys.stderr, flush=True)
+        results[name] = SUITES[name](args.quick)
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

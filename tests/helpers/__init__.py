@@ -1,0 +1,1 @@
+"""Helpers for the test suite: fixed data, real child processes."""

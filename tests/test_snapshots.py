@@ -1,0 +1,118 @@
+"""Screens as pictures, at the bastion's 80x24 and at a large 160x48.
+
+Fixed clock, fixed host figures and fixed events, so a change in the picture is
+a change in the product. Update with `pytest --snapshot-update` after checking
+the new pictures by eye.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_coroutine, wait_for
+from tests.helpers.fixed import T0, FixedClock, FrozenSampler
+from tui.app import WarRoomApp
+from tui.config import Settings
+from tui.timeline.model import EventKind
+from tui.timeline.store import TimelineStore
+from widgets.host_pane import HostPane
+from widgets.timeline_pane import TimelinePane
+
+SIZES = [(80, 24), (160, 48)]
+
+
+@pytest.fixture
+def scripted_app(
+    settings: Settings, make_incident: Callable[..., Path]
+) -> Callable[[], WarRoomApp]:
+    """An incident ten minutes in, with a few events, on a frozen host."""
+    clock = FixedClock()
+    path = make_incident(title="Checkout returns 502 [payments]", clock=clock)
+
+    async def script() -> None:
+        store = await TimelineStore.open(path, clock=clock)
+        for minutes, kind, text, data in (
+            (2, EventKind.NOTE, "502s from the ingress for /api/checkout", {}),
+            (4, EventKind.STATUS_CHANGED, "Status: investigating → identified",
+             {"to": "identified"}),
+            (6, EventKind.NOTE, "payments pods CrashLoopBackOff: DB connection refused", {}),
+        ):  # fmt: skip
+            at = T0 + timedelta(minutes=minutes)
+            await store.append(kind, text, data=data, actor="alice@bastion-1", at=at)
+        await store.close()
+
+    run_coroutine(script())
+    clock.now = T0 + timedelta(minutes=10)
+
+    def make() -> WarRoomApp:
+        return WarRoomApp(
+            settings, path, actor="alice@bastion-1", clock=clock, sampler_factory=FrozenSampler
+        )
+
+    return make
+
+
+async def settled(pilot) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await wait_for(lambda: bool(app.screen.query(TimelinePane)), pilot)
+    screen = app.screen
+    await wait_for(lambda: screen.query_one(TimelinePane).table.row_count >= 6, pilot)
+    await wait_for(lambda: screen.query_one(HostPane)._last is not None, pilot)
+    await pilot.pause(0.2)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_console(snap_compare, scripted_app, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(scripted_app(), terminal_size=size, run_before=settled)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_timeline_pane(snap_compare, scripted_app, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def focus_timeline(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settled(pilot)
+        await pilot.press("6")
+        await pilot.pause(0.1)
+
+    assert snap_compare(scripted_app(), terminal_size=size, run_before=focus_timeline)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_zoomed_host_pane(snap_compare, scripted_app, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def zoom(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settled(pilot)
+        await pilot.press("3", "z")
+        await pilot.pause(0.1)
+
+    assert snap_compare(scripted_app(), terminal_size=size, run_before=zoom)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help_screen(snap_compare, scripted_app, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def help_open(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settled(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause(0.1)
+
+    assert snap_compare(scripted_app(), terminal_size=size, run_before=help_open)
+
+
+def test_note_dialog(snap_compare, scripted_app) -> None:  # type: ignore[no-untyped-def]
+    async def note(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settled(pilot)
+        await pilot.press("n", *"rolling back [v42]")
+        await pilot.pause(0.1)
+
+    assert snap_compare(scripted_app(), terminal_size=(80, 24), run_before=note)
+
+
+def test_status_dialog(snap_compare, scripted_app) -> None:  # type: ignore[no-untyped-def]
+    async def status(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settled(pilot)
+        await pilot.press("s")
+        await pilot.pause(0.1)
+
+    assert snap_compare(scripted_app(), terminal_size=(80, 24), run_before=status)

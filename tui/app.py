@@ -1,0 +1,459 @@
+"""WarRoomApp: opens the incident file, starts the workers, routes messages.
+
+Data flows one way: workers (host sampling, timeline following) collect in the
+background and post snapshots to the panes; operator actions go through the
+`record_*` methods, which commit to the incident file first and only then
+confirm on screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.screen import Screen
+
+from tui.config import Settings
+from tui.identity import current_actor
+from tui.messages import (
+    HostHistory,
+    HostSampled,
+    HostUnavailable,
+    TimelineAppended,
+    TimelineTrouble,
+)
+from tui.safetext import one_line
+from tui.screens.console import PANE_ORDER, ConsoleScreen
+from tui.sources.thresholds import Crossing, ThresholdTracker
+from tui.timeline.model import (
+    Event,
+    EventKind,
+    IncidentState,
+    Milestone,
+    Severity,
+    StateFolder,
+    Status,
+    format_ts,
+    utc_now,
+)
+from tui.timeline.store import StoreError, TimelineStore
+from widgets.banner import IncidentBanner
+from widgets.format import short_duration
+from widgets.timeline_pane import TimelinePane
+
+Clock = Callable[[], datetime]
+SamplerFactory = Callable[[], Any]
+
+
+def psutil_sampler(top_processes: int) -> Any:
+    # Imported here, in the sampling thread: psutil need not load before the
+    # first frame.
+    from tui.sources.host import HostSampler
+
+    return HostSampler(top_processes=top_processes)
+
+
+# Dialogs and the help screen are imported where they are opened: they are not
+# needed for the first frame, and start-up time is what an operator waits for.
+
+# After a failed host sample, wait this long before the next attempt, doubling
+# up to the cap: a broken /proc must not spin a core.
+HOST_RETRY_SECONDS = (2, 4, 8, 16, 30)
+
+
+class WarRoomApp(App[None]):
+    TITLE = "warroom"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.ctrl_quit")]
+
+    def __init__(
+        self,
+        settings: Settings,
+        db_path: Path,
+        *,
+        readonly: bool = False,
+        actor: str | None = None,
+        clock: Clock = utc_now,
+        sampler_factory: SamplerFactory | None = None,
+        initial_state: IncidentState | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.db_path = db_path
+        self.readonly = readonly
+        self.actor = actor or current_actor()
+        self.clock = clock
+        self._sampler_factory = sampler_factory or (
+            lambda: psutil_sampler(settings.host.top_processes)
+        )
+        self._initial_state = initial_state
+        self.fatal_error: str | None = None
+        self.store: TimelineStore | None = None
+        self.folder: StateFolder | None = None
+        # Set once the incident file is open: workers that record wait for it.
+        self._store_ready = asyncio.Event()
+        self._timeline_wake = asyncio.Event()
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        # The console is the app's first and base screen: no blank default
+        # screen is composed and drawn before it.
+        screen = ConsoleScreen(timeline_limit=self.settings.timeline.pane_limit)
+        if self._initial_state is not None:
+            # Drawn in the very first frame, from what the command line read.
+            screen.banner.show(
+                self._initial_state, self.clock(), readonly=self.readonly, actor=self.actor,
+                width=self.size.width,
+            )  # fmt: skip
+        return screen
+
+    def on_console_screen_ready(self) -> None:
+        # The first frame comes before any disk or /proc access: the banner shows
+        # what the command line already read, and the workers fill in the rest.
+        self.refresh_banner()
+        self.set_interval(1.0, self.refresh_banner)
+        # Workers start once the frame is on screen: their threads would
+        # otherwise compete with the first render for the interpreter.
+        self.call_after_refresh(self._start_workers)
+
+    def _start_workers(self) -> None:
+        self.run_worker(self._follow_timeline(), name="timeline", exit_on_error=False)
+        self.run_worker(self._sample_host(), name="host", exit_on_error=False)
+
+    async def on_unmount(self) -> None:
+        if self.store is not None:
+            await self.store.close()
+
+    @property
+    def console_screen(self) -> ConsoleScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, ConsoleScreen):
+                return screen
+        raise LookupError("the console screen is not open")
+
+    def refresh_banner(self) -> None:
+        state = self.folder.snapshot() if self.folder is not None else self._initial_state
+        if state is None:
+            return
+        try:
+            banner = self.console_screen.query_one(IncidentBanner)
+        except (LookupError, NoMatches):
+            return
+        banner.show(state, self.clock(), readonly=self.readonly, actor=self.actor)
+
+    # -- workers -------------------------------------------------------------------
+
+    async def _open_store(self) -> TimelineStore | None:
+        try:
+            store = await TimelineStore.open(self.db_path, clock=self.clock)
+        except StoreError as error:
+            # Checked by the command line a moment ago; gone or damaged since.
+            self.fatal_error = str(error)
+            self.exit(return_code=2)
+            return None
+        self.store = store
+        self.folder = StateFolder(store.incident)
+        self._store_ready.set()
+        return store
+
+    async def _follow_timeline(self) -> None:
+        """Show new events: ours at once (woken), other processes' within a poll."""
+        store = await self._open_store()
+        if store is None or self.folder is None:
+            return
+        folder = self.folder
+        first = True
+        trouble = False
+        pane = self.console_screen.query_one(TimelinePane)
+        while True:
+            try:
+                if first or self._timeline_wake.is_set() or await store.changed_elsewhere():
+                    self._timeline_wake.clear()
+                    new = await store.events(after_seq=folder.last_seq)
+                    for event in new:
+                        folder.apply(event)
+                    if new or first:
+                        pane.post_message(TimelineAppended(tuple(new), folder.snapshot()))
+                        self.refresh_banner()
+                    first = False
+                if trouble:
+                    trouble = False
+                    self.notify("The incident file is readable again.")
+            except StoreError as error:
+                pane.post_message(TimelineTrouble(f"Cannot read the incident file: {error}"))
+                if not trouble:
+                    trouble = True
+                    self.notify(
+                        f"Cannot read the incident file: {error}", severity="error", markup=False
+                    )
+            try:
+                await asyncio.wait_for(
+                    self._timeline_wake.wait(), timeout=self.settings.timeline.poll_seconds
+                )
+            except TimeoutError:
+                pass
+
+    async def _sample_host(self) -> None:
+        host = self.settings.host
+        pane = self.console_screen.pane("host")
+        history: dict[str, deque[float]] = {
+            name: deque(maxlen=host.history_samples)
+            for name in ("cpu", "memory", "load", "disk_io", "net")
+        }
+        tracker = ThresholdTracker(host)
+        failures = 0
+        sampler = None
+        while True:
+            try:
+                if sampler is None:
+                    sampler = await asyncio.to_thread(self._sampler_factory)
+                sample = await asyncio.to_thread(sampler.sample)
+            except Exception as error:  # psutil can fail in many ways; never crash the console
+                pane.post_message(HostUnavailable(one_line(f"{type(error).__name__}: {error}")))
+                await asyncio.sleep(HOST_RETRY_SECONDS[min(failures, len(HOST_RETRY_SECONDS) - 1)])
+                failures += 1
+                continue
+            failures = 0
+            readings, crossings = tracker.update(sample)
+            history["cpu"].append(sample.cpu_percent)
+            history["memory"].append(sample.memory_percent)
+            history["load"].append(sample.load[0])
+            history["disk_io"].append((sample.disk_read_rate or 0) + (sample.disk_write_rate or 0))
+            history["net"].append((sample.net_rx_rate or 0) + (sample.net_tx_rate or 0))
+            pane.post_message(
+                HostSampled(
+                    sample,
+                    tuple(readings),
+                    HostHistory(**{name: tuple(values) for name, values in history.items()}),
+                )
+            )
+            for crossing in crossings:
+                await self._record_host_crossing(crossing)
+            await asyncio.sleep(host.refresh_seconds)
+
+    async def _record_host_crossing(self, crossing: Crossing) -> None:
+        reading = crossing.reading
+        await self._store_ready.wait()
+        try:
+            await self._store().record_transition(
+                EventKind.HOST_ALERT,
+                f"{reading.subject.split(':')[1]}: {crossing.text}",
+                subject=reading.subject,
+                state=reading.level.value,
+                quiet_state="ok",
+                data={
+                    "metric": reading.metric,
+                    "value": round(reading.value, 2),
+                    "warning": reading.warning,
+                    "critical": reading.critical,
+                    "previous": crossing.previous.value,
+                },
+                actor=self.actor,
+                source="host",
+            )
+        except StoreError as error:
+            self.notify(f"Could not record a host alert: {error}", severity="error", markup=False)
+            return
+        self._timeline_wake.set()
+
+    # -- recording -------------------------------------------------------------------
+
+    def _store(self) -> TimelineStore:
+        if self.store is None:
+            raise StoreError("the incident file is not open")
+        return self.store
+
+    async def record(self, kind: str, text: str, **fields: Any) -> Event | None:
+        """Commit an event; confirm only after the commit. None (and a message) on failure."""
+        try:
+            event = await self._store().append(kind, text, actor=self.actor, **fields)
+        except StoreError as error:
+            self.notify(f"NOT recorded: {error}", severity="error", timeout=10, markup=False)
+            return None
+        self._timeline_wake.set()
+        return event
+
+    @property
+    def state(self) -> Any:
+        assert self.folder is not None
+        return self.folder.snapshot()
+
+    @work(group="dialogs")
+    async def action_add_note(self) -> None:
+        from tui.screens.dialogs import NoteDialog
+
+        text = ""
+        while True:
+            answer = await self.push_screen_wait(NoteDialog(text=text))
+            if answer is None:
+                return
+            event = await self.record(EventKind.NOTE, answer)
+            if event is not None:
+                self.notify(f"Note recorded (#{event.seq}).", markup=False)
+                return
+            text = answer  # keep the draft: the operator retries or cancels
+
+    @work(group="dialogs")
+    async def action_change_status(self) -> None:
+        from tui.screens.dialogs import ChoiceDialog
+
+        current = self.state.status
+        answer = await self.push_screen_wait(
+            ChoiceDialog(
+                "Incident status", [(s.value, s.meaning) for s in Status], current=current.value
+            )
+        )
+        if answer is None:
+            return
+        await self.record_status(Status(answer))
+
+    async def record_status(self, status: Status) -> None:
+        current = self.state.status
+        if status is current:
+            self.notify(f"Status is already {status.value}.")
+            return
+        event = await self.record(
+            EventKind.STATUS_CHANGED,
+            f"Status: {current.value} → {status.value} ({status.meaning})",
+            data={"from": current.value, "to": status.value},
+        )
+        if event is None:
+            return
+        self.notify(f"Status is now {status.value}.")
+        if status is Status.RESOLVED and Milestone.RESOLVED not in self.state.milestones:
+            await self.record_milestone(Milestone.RESOLVED, self.clock())
+
+    @work(group="dialogs")
+    async def action_change_severity(self) -> None:
+        from tui.screens.dialogs import ChoiceDialog
+
+        current = self.state.severity
+        answer = await self.push_screen_wait(
+            ChoiceDialog(
+                "Incident severity",
+                [(s.value, f"{s.meaning} · ack within {short_duration(s.response_target)}")
+                 for s in Severity],
+                current=current.value,
+            )
+        )  # fmt: skip
+        if answer is None:
+            return
+        await self.record_severity(Severity(answer))
+
+    async def record_severity(self, severity: Severity) -> None:
+        current = self.state.severity
+        if severity is current:
+            self.notify(f"Severity is already {severity.value}.")
+            return
+        direction = "raised" if severity < current else "lowered"
+        event = await self.record(
+            EventKind.SEVERITY_CHANGED,
+            f"Severity {direction}: {current.value} → {severity.value} ({severity.meaning})",
+            data={"from": current.value, "to": severity.value},
+        )
+        if event is not None:
+            self.notify(f"Severity is now {severity.value}.")
+
+    async def action_acknowledge(self) -> None:
+        ack = self.state.acknowledged
+        if ack is not None:
+            self.notify(
+                f"Already acknowledged by {ack.actor} at {ack.at:%H:%M:%S} UTC.", markup=False
+            )
+            return
+        await self.record_milestone(Milestone.ACKNOWLEDGED, self.clock())
+
+    @work(group="dialogs")
+    async def action_mark_milestone(self) -> None:
+        from tui.screens.dialogs import MilestoneDialog
+
+        answer = await self.push_screen_wait(MilestoneDialog(self.clock))
+        if answer is not None:
+            await self.record_milestone(*answer)
+
+    async def record_milestone(self, milestone: Milestone, at: datetime) -> None:
+        now = self.clock()
+        started = self.state.incident.started_at
+        late = now - at
+        text = f"Milestone {milestone.value} at {at:%H:%M:%S} UTC"
+        if at >= started:
+            text += f" ({short_duration(at - started)} after declaration)"
+        else:
+            text += f" ({short_duration(started - at)} before declaration)"
+        data: dict[str, Any] = {"milestone": milestone.value, "at": format_ts(at)}
+        if late.total_seconds() > 1:
+            # Backdating is allowed, and audited: the event's own time is when it
+            # was recorded; `at` is the claim.
+            data["backdated_seconds"] = round(late.total_seconds(), 3)
+            text += f", backdated by {short_duration(late)}"
+        previous = self.state.milestones.get(milestone)
+        if previous is not None:
+            data["corrects"] = format_ts(previous.at)
+            text += f"; corrects {previous.at:%H:%M:%S}"
+        event = await self.record(EventKind.MILESTONE, text, data=data)
+        if event is not None:
+            self.notify(f"Milestone {milestone.value} recorded.")
+
+    async def on_timeline_pane_pin_requested(self, message: TimelinePane.PinRequested) -> None:
+        target = message.event
+        verb = "Pinned" if message.pin else "Unpinned"
+        event = await self.record(
+            EventKind.PIN_CHANGED,
+            f"{verb} #{target.seq}: {one_line(target.text, max_chars=80)}",
+            data={"target": target.uuid, "pinned": message.pin},
+        )
+        if event is not None:
+            self.notify(f"{verb} event #{target.seq}.")
+
+    def on_timeline_pane_event_opened(self, message: TimelinePane.EventOpened) -> None:
+        from tui.screens.dialogs import EventDetail
+
+        event = message.event
+        self.push_screen(EventDetail(event, pinned=event.uuid in self.state.pinned))
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen, describe_bindings
+
+        timeline_keys = [*describe_bindings(TimelinePane.BINDINGS), ("Enter", "Event details")]
+        groups = [
+            ("Console", describe_bindings(ConsoleScreen.BINDINGS)),
+            ("Timeline pane", timeline_keys),
+            ("Anywhere", [("ctrl-p", "Command palette: every action by name"), ("ctrl-q", "Quit")]),
+        ]
+        self.push_screen(HelpScreen(groups))
+
+    # -- command palette -------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, ConsoleScreen):
+            return
+        timeline = screen.query_one(TimelinePane)
+        commands: list[tuple[str, str, Callable[[], Any]]] = [
+            ("Add a note", "Record a note in the timeline (n)", self.action_add_note),
+            ("Change status", "investigating, identified, monitoring, resolved (s)",
+             self.action_change_status),
+            ("Change severity", "P0 … P3 (S)", self.action_change_severity),
+            ("Acknowledge", "Take ownership; stops the response clock (a)",
+             self.action_acknowledge),
+            ("Mark a milestone", "impact started, detected, mitigated… (M)",
+             self.action_mark_milestone),
+            ("Pin or unpin the selected event", "Timeline pane (p)", timeline.action_toggle_pin),
+            ("Zoom the focused pane", "Full screen and back (z)", screen.action_zoom),
+            *(
+                (f"Focus pane: {screen.pane(pane_id).title}", f"Key {number}",
+                 lambda pane_id=pane_id: screen.activate_pane(pane_id))
+                for number, pane_id in enumerate(PANE_ORDER, start=1)
+            ),
+            ("Show keys", "Help (?)", self.action_help),
+        ]  # fmt: skip
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)

@@ -1,0 +1,213 @@
+"""Settings: built-in defaults < config file (TOML) < environment < command-line flags.
+
+Every setting has a dotted name, `section.key`. In the config file it is the key
+`key` under `[section]`; in the environment it is `WARROOM_SECTION_KEY`; the
+flags that exist override what they name. Unknown or invalid settings are
+refused with a message naming the setting and where it came from, because a
+silently ignored typo in a threshold is worse than an error at start.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from tui.timeline.model import Severity
+
+APP_NAME = "warroom"
+ENV_PREFIX = "WARROOM_"
+CONFIG_ENV = "WARROOM_CONFIG"
+
+
+class ConfigError(Exception):
+    """A setting that cannot be used, worded for the operator."""
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_incidents_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "incidents"
+
+
+@dataclass(frozen=True, slots=True)
+class HostSettings:
+    """The Host pane: how often to sample and where the seeds draw the lines."""
+
+    refresh_seconds: float = 2.0
+    history_samples: int = 60
+    top_processes: int = 5
+    disk_warning: float = 80.0
+    disk_critical: float = 90.0
+    memory_warning: float = 80.0
+    memory_critical: float = 90.0
+    swap_warning: float = 80.0
+    swap_critical: float = 90.0
+    # Load average per core: above 1 the run queue is longer than the CPUs;
+    # above 2 (the seeds' line) work waits more than it runs.
+    load_warning_per_core: float = 1.0
+    load_critical_per_core: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentSettings:
+    directory: Path = field(default_factory=default_incidents_dir)
+    default_severity: Severity = Severity.P2
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineSettings:
+    # How often a console checks the file for events written by other processes.
+    poll_seconds: float = 1.0
+    # Newest events kept in the Timeline pane; the file keeps everything.
+    pane_limit: int = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: HostSettings = field(default_factory=HostSettings)
+    incidents: IncidentSettings = field(default_factory=IncidentSettings)
+    timeline: TimelineSettings = field(default_factory=TimelineSettings)
+    config_path: Path | None = None
+
+
+SECTIONS: dict[str, type[Any]] = {
+    "host": HostSettings,
+    "incidents": IncidentSettings,
+    "timeline": TimelineSettings,
+}
+
+
+def load_settings(
+    config_path: Path | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the effective settings. `overrides` are dotted names from flags."""
+    environ = os.environ if environ is None else environ
+    explicit = config_path or (Path(environ[CONFIG_ENV]) if environ.get(CONFIG_ENV) else None)
+    path = explicit or default_config_path()
+    values: dict[str, dict[str, tuple[Any, str]]] = {name: {} for name in SECTIONS}
+
+    file_data = _read_config_file(path, required=explicit is not None)
+    for section, table in file_data.items():
+        if section not in SECTIONS:
+            raise ConfigError(f"{path}: unknown section [{section}]")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{section}] must be a table")
+        for key, value in table.items():
+            values[section][key] = (value, str(path))
+
+    for section, cls in SECTIONS.items():
+        for item in fields(cls):
+            env_name = f"{ENV_PREFIX}{section}_{item.name}".upper()
+            if env_name in environ:
+                values[section][item.name] = (environ[env_name], f"environment {env_name}")
+
+    for dotted, value in (overrides or {}).items():
+        section, _, key = dotted.partition(".")
+        values[section][key] = (value, "command line")
+
+    built = {name: _build_section(name, cls, values[name]) for name, cls in SECTIONS.items()}
+    settings = Settings(**built, config_path=path if path.exists() else None)
+    _validate(settings)
+    return settings
+
+
+def _read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        if required:
+            raise ConfigError(f"{path}: no such config file") from None
+        return {}
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a config file") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: permission denied") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+    import tomllib  # only when there is a file to read
+
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML ({error})") from None
+
+
+def _build_section(section: str, cls: type[Any], given: dict[str, tuple[Any, str]]) -> Any:
+    known = {item.name: item for item in fields(cls)}
+    converted: dict[str, Any] = {}
+    for key, (value, origin) in given.items():
+        if key not in known:
+            raise ConfigError(f"{origin}: unknown setting {section}.{key}")
+        default = getattr(cls(), key)
+        try:
+            converted[key] = _convert(value, type(default))
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{origin}: {section}.{key} = {value!r} is not a valid {_type_name(default)}"
+            ) from None
+    return replace(cls(), **converted)
+
+
+def _convert(value: Any, target: type[Any]) -> Any:
+    if target is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(value)
+    if target in (int, float):
+        if isinstance(value, bool):
+            raise TypeError(value)
+        return target(value)
+    if issubclass(target, Path):
+        return Path(str(value)).expanduser()
+    if issubclass(target, Severity):
+        return Severity(str(value).upper())
+    return target(value)
+
+
+def _type_name(default: Any) -> str:
+    if isinstance(default, Severity):
+        return "severity (P0, P1, P2 or P3)"
+    if isinstance(default, Path):
+        return "path"
+    return {bool: "true/false", int: "whole number", float: "number"}.get(type(default), "value")
+
+
+def _validate(settings: Settings) -> None:
+    host = settings.host
+    if not 0.2 <= host.refresh_seconds <= 3600:
+        raise ConfigError("host.refresh_seconds must be between 0.2 and 3600")
+    if not 2 <= host.history_samples <= 10_000:
+        raise ConfigError("host.history_samples must be between 2 and 10000")
+    if not 1 <= host.top_processes <= 50:
+        raise ConfigError("host.top_processes must be between 1 and 50")
+    for name in ("disk", "memory", "swap"):
+        warning = getattr(host, f"{name}_warning")
+        critical = getattr(host, f"{name}_critical")
+        if not 0 < warning < critical <= 100:
+            raise ConfigError(
+                f"host.{name}_warning ({warning}) must be above 0 and below"
+                f" host.{name}_critical ({critical}), which is at most 100"
+            )
+    if not 0 < host.load_warning_per_core < host.load_critical_per_core:
+        raise ConfigError("host.load_warning_per_core must be above 0 and below the critical one")
+    if not 0.1 <= settings.timeline.poll_seconds <= 60:
+        raise ConfigError("timeline.poll_seconds must be between 0.1 and 60")
+    if not 10 <= settings.timeline.pane_limit <= 1_000_000:
+        raise ConfigError("timeline.pane_limit must be between 10 and 1000000")

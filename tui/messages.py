@@ -1,0 +1,65 @@
+"""Typed messages that carry snapshots from the app's workers to the widgets.
+
+A newer snapshot of the same thing replaces one still waiting in a widget's
+queue (`can_replace`), so a busy screen renders the latest state once instead
+of every intermediate one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from tui.sources.host_rows import HostSample
+from tui.sources.thresholds import Reading
+from tui.timeline.model import Event, IncidentState
+
+
+@dataclass(frozen=True, slots=True)
+class HostHistory:
+    """Recent values for the sparklines, oldest first."""
+
+    cpu: tuple[float, ...]
+    memory: tuple[float, ...]
+    load: tuple[float, ...]
+    disk_io: tuple[float, ...]
+    net: tuple[float, ...]
+
+
+class HostSampled(Message):
+    def __init__(
+        self, sample: HostSample, readings: tuple[Reading, ...], history: HostHistory
+    ) -> None:
+        super().__init__()
+        self.sample = sample
+        self.readings = readings
+        self.history = history
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, HostSampled)
+
+
+class HostUnavailable(Message):
+    """Sampling failed; the pane says why and keeps the last good values."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class TimelineAppended(Message):
+    """New events (commit order) and the incident state after them."""
+
+    def __init__(self, events: tuple[Event, ...], state: IncidentState) -> None:
+        super().__init__()
+        self.events = events
+        self.state = state
+
+
+class TimelineTrouble(Message):
+    """The incident file could not be read or written; shown, never fatal."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason

@@ -1,0 +1,227 @@
+"""The console: banner, six panes in a grid (tabs on small terminals), footer.
+
+This screen owns layout and focus only: which pane is active, zoom, the switch
+between the grid and tabs. What the keys *do* to the incident is the app's job
+(`WarRoomApp.record_*`), so the same actions serve the bindings and the command
+palette.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Tab, Tabs
+
+from widgets.banner import IncidentBanner
+from widgets.host_pane import HostPane
+from widgets.key_bar import KeyBar
+from widgets.pane import Pane
+from widgets.timeline_pane import TimelinePane
+from widgets.unavailable_pane import UnavailablePane
+
+# Below this size six panes are unreadable: show one pane at a time, with tabs.
+NARROW_WIDTH = 120
+NARROW_HEIGHT = 32
+
+PANE_ORDER = ("pods", "ingress", "host", "logs", "runbook", "timeline")
+
+UNAVAILABLE: dict[str, tuple[str, str, str]] = {
+    "pods": (
+        "Pods",
+        "Kubernetes: not connected",
+        "This build has no Kubernetes source yet: pods, events and workloads will appear"
+        " here, read through your kubeconfig.",
+    ),
+    "ingress": (
+        "Ingress",
+        "Ingress and TLS checks: not connected",
+        "This build has no ingress, TLS, DNS or health-probe source yet.",
+    ),
+    "logs": (
+        "Logs",
+        "Logs: no source",
+        "This build cannot follow pod, container or file logs yet.",
+    ),
+    "runbook": (
+        "Runbook",
+        "Runbook: none loaded",
+        "This build cannot load runbook checklists yet.",
+    ),
+}
+
+
+class ConsoleScreen(Screen[None]):
+    BINDINGS = [
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False, priority=True,
+                id="console.next_pane"),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, priority=True,
+                id="console.previous_pane"),
+        *(
+            Binding(str(number), f"focus_pane({number})", f"Focus pane {number}", show=False,
+                    id=f"console.pane_{number}")
+            for number in range(1, len(PANE_ORDER) + 1)
+        ),
+        Binding("z", "zoom", "Zoom", tooltip="Zoom the focused pane to full screen, and back",
+                id="console.zoom"),
+        Binding("n", "app.add_note", "Note", tooltip="Add a note to the timeline",
+                id="incident.note"),
+        Binding("s", "app.change_status", "Status",
+                tooltip="Change status: investigating, identified, monitoring, resolved",
+                id="incident.status"),
+        Binding("S", "app.change_severity", "Severity", tooltip="Change severity (P0 … P3)",
+                id="incident.severity"),
+        Binding("a", "app.acknowledge", "Ack",
+                tooltip="Acknowledge: you own the response; stops the response clock",
+                id="incident.acknowledge"),
+        Binding("M", "app.mark_milestone", "Milestone",
+                tooltip="Mark a milestone (impact started, detected, mitigated…), now or backdated",
+                id="incident.milestone"),
+        Binding("question_mark", "app.help", "Help", tooltip="Show every key", id="app.help"),
+        Binding("q", "app.quit", "Quit",
+                tooltip="Quit (everything is already saved in the incident file)", id="app.quit"),
+    ]  # fmt: skip
+
+    ALLOW_IN_MAXIMIZED_VIEW = "IncidentBanner, KeyBar"
+    # Focus is placed by `activate_pane`, not on whichever widget comes first.
+    AUTO_FOCUS = None
+
+    DEFAULT_CSS = """
+    ConsoleScreen #panes {
+        layout: grid;
+        grid-size: 3 2;
+        height: 1fr;
+    }
+    ConsoleScreen #pane-tabs { display: none; height: 2; }
+    ConsoleScreen.-narrow #pane-tabs { display: block; }
+    ConsoleScreen.-narrow #panes { layout: vertical; }
+    ConsoleScreen.-narrow Pane { display: none; }
+    ConsoleScreen.-narrow Pane.-active { display: block; }
+    """
+
+    def __init__(self, *, timeline_limit: int = 2000) -> None:
+        super().__init__()
+        self._timeline_limit = timeline_limit
+        self.active_pane_id = "host"
+        self.banner = IncidentBanner(id="banner")
+
+    def compose(self) -> ComposeResult:
+        # Decide grid or tabs before the first layout: switching a class on a
+        # mounted screen restyles every widget, which costs start-up time.
+        self._apply_size(self.app.size.width, self.app.size.height)
+        yield self.banner
+        if self.narrow:
+            yield self._make_tabs()
+        with Container(id="panes"):
+            for number, pane_id in enumerate(PANE_ORDER, start=1):
+                yield self._make_pane(pane_id, number)
+        yield KeyBar()
+
+    def _make_tabs(self) -> Tabs:
+        # Built only when the terminal is small: a wide console never pays for it.
+        return Tabs(
+            *(Tab(f"{n} {self._title_of(pane_id)}", id=f"tab-{pane_id}")
+              for n, pane_id in enumerate(PANE_ORDER, start=1)),
+            id="pane-tabs",
+        )  # fmt: skip
+
+    def _title_of(self, pane_id: str) -> str:
+        return {"host": "Host", "timeline": "Timeline"}.get(pane_id) or UNAVAILABLE[pane_id][0]
+
+    def _make_pane(self, pane_id: str, number: int) -> Pane:
+        if pane_id == "host":
+            return HostPane(number, id=pane_id)
+        if pane_id == "timeline":
+            return TimelinePane(number, limit=self._timeline_limit, id=pane_id)
+        title, headline, detail = UNAVAILABLE[pane_id]
+        return UnavailablePane(title, number, id=pane_id, headline=headline, detail=detail)
+
+    class Ready(Message):
+        """The console's widgets exist: the app can fill them in."""
+
+    def on_mount(self) -> None:
+        self.post_message(self.Ready())
+        self.call_after_refresh(self.activate_pane, self.active_pane_id)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        narrow = width < NARROW_WIDTH or height < NARROW_HEIGHT
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+        if narrow and self.is_mounted and not self.query("#pane-tabs"):
+            self.mount(self._make_tabs(), after="#banner")
+            self.call_after_refresh(self._show_tab, self.active_pane_id)
+
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    # -- panes and focus -----------------------------------------------------------
+
+    def pane(self, pane_id: str) -> Pane:
+        return self.query_one(f"#{pane_id}", Pane)
+
+    @property
+    def active_pane(self) -> Pane:
+        return self.pane(self.active_pane_id)
+
+    def activate_pane(self, pane_id: str) -> None:
+        """Show (on tabs) and focus a pane."""
+        self._mark_active(pane_id)
+        if self.maximized is not None and self.maximized is not self.pane(pane_id):
+            self.maximize(self.pane(pane_id), container=False)
+        self.pane(pane_id).focus_target.focus()
+
+    def action_focus_pane(self, number: int) -> None:
+        if 1 <= number <= len(PANE_ORDER):
+            self.activate_pane(PANE_ORDER[number - 1])
+
+    def action_cycle_pane(self, step: int) -> None:
+        index = PANE_ORDER.index(self.active_pane_id)
+        self.activate_pane(PANE_ORDER[(index + step) % len(PANE_ORDER)])
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        else:
+            self.maximize(self.active_pane, container=False)
+
+    def _mark_active(self, pane_id: str) -> None:
+        # Only the two panes that change are restyled.
+        for pane in self.query(Pane):
+            wanted = pane.id == pane_id
+            if pane.has_class("-active") != wanted:
+                pane.set_class(wanted, "-active")
+        self.active_pane_id = pane_id
+        self._show_tab(pane_id)
+
+    def _show_tab(self, pane_id: str) -> None:
+        found = self.query("#pane-tabs")
+        if not found:
+            return
+        tabs = found.first(Tabs)
+        # Setting `active` posts TabActivated; that echo must not move focus again.
+        with tabs.prevent(Tabs.TabActivated):
+            tabs.active = f"tab-{pane_id}"
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        # Only a tab the operator chose (keys or mouse on the tab bar) moves panes;
+        # the bar's own activation of its first tab at start does not.
+        if not event.tabs.has_focus:
+            return
+        if event.tab is not None and event.tab.id:
+            pane_id = event.tab.id.removeprefix("tab-")
+            if pane_id != self.active_pane_id:
+                self.activate_pane(pane_id)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Clicking into a pane (or any other way focus arrives) makes it active.
+        for node in event.widget.ancestors_with_self:
+            if isinstance(node, Pane) and node.id and node.id != self.active_pane_id:
+                self._mark_active(node.id)
+                break

@@ -1,0 +1,1 @@
+"""Data collection: plain Python returning dataclasses. Never imports Textual."""

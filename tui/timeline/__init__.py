@@ -1,0 +1,1 @@
+"""The incident record: model, SQLite store. Never imports Textual."""

@@ -1,0 +1,1 @@
+"""warroom's panes: each renders what its messages carry and nothing else."""

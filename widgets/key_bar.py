@@ -1,0 +1,45 @@
+"""The key bar: the bindings that work right now, as one line of text.
+
+Textual's Footer builds a widget per key and restyles them on every focus
+change, which costs a tenth of a second at start-up; on a bastion over SSH one
+line of text carries the same information, and is redrawn only when the set
+of active bindings changes.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.screen import Screen
+from textual.widgets import Static
+
+from widgets.help_names import key_name
+
+
+class KeyBar(Static):
+    DEFAULT_CSS = """
+    KeyBar {
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        seen: set[str] = set()
+        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if not binding.show or not enabled or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            line.append(f" {key_name(binding.key)} ", "bold reverse")
+            line.append(f" {binding.description} ")
+        line.append(" ctrl-p ", "bold reverse")
+        line.append(" palette ")
+        self.update(line)
