@@ -70,49 +70,37 @@ def test_console(snap_compare, scripted_app, size: tuple[int, int]) -> None:  # 
     assert snap_compare(scripted_app(), terminal_size=size, run_before=settled)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_timeline_pane(snap_compare, scripted_app, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def focus_timeline(pilot) -> None:  # type: ignore[no-untyped-def]
+def after_settling(*keys: str):  # type: ignore[no-untyped-def]
+    """A run_before that waits for the console, then presses `keys`."""
+
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
         await settled(pilot)
-        await pilot.press("6")
+        await pilot.press(*keys)
         await pilot.pause(0.1)
 
-    assert snap_compare(scripted_app(), terminal_size=size, run_before=focus_timeline)
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_timeline_pane(snap_compare, scripted_app, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(scripted_app(), terminal_size=size, run_before=after_settling("6"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_zoomed_host_pane(snap_compare, scripted_app, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def zoom(pilot) -> None:  # type: ignore[no-untyped-def]
-        await settled(pilot)
-        await pilot.press("3", "z")
-        await pilot.pause(0.1)
-
-    assert snap_compare(scripted_app(), terminal_size=size, run_before=zoom)
+    assert snap_compare(scripted_app(), terminal_size=size, run_before=after_settling("3", "z"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_help_screen(snap_compare, scripted_app, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def help_open(pilot) -> None:  # type: ignore[no-untyped-def]
-        await settled(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause(0.1)
-
-    assert snap_compare(scripted_app(), terminal_size=size, run_before=help_open)
+    run_before = after_settling("question_mark")
+    assert snap_compare(scripted_app(), terminal_size=size, run_before=run_before)
 
 
 def test_note_dialog(snap_compare, scripted_app) -> None:  # type: ignore[no-untyped-def]
-    async def note(pilot) -> None:  # type: ignore[no-untyped-def]
-        await settled(pilot)
-        await pilot.press("n", *"rolling back [v42]")
-        await pilot.pause(0.1)
-
-    assert snap_compare(scripted_app(), terminal_size=(80, 24), run_before=note)
+    run_before = after_settling("n", *"rolling back [v42]")
+    assert snap_compare(scripted_app(), terminal_size=(80, 24), run_before=run_before)
 
 
 def test_status_dialog(snap_compare, scripted_app) -> None:  # type: ignore[no-untyped-def]
-    async def status(pilot) -> None:  # type: ignore[no-untyped-def]
-        await settled(pilot)
-        await pilot.press("s")
-        await pilot.pause(0.1)
-
-    assert snap_compare(scripted_app(), terminal_size=(80, 24), run_before=status)
+    assert snap_compare(scripted_app(), terminal_size=(80, 24), run_before=after_settling("s"))

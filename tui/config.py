@@ -17,6 +17,7 @@ from typing import Any
 
 import platformdirs
 
+from tui.readfile import UnreadableFile, read_bytes
 from tui.timeline.model import Severity
 
 APP_NAME = "warroom"
@@ -123,17 +124,11 @@ def load_settings(
 
 def _read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        if required:
-            raise ConfigError(f"{path}: no such config file") from None
-        return {}
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a config file") from None
-    except PermissionError:
-        raise ConfigError(f"{path}: permission denied") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+        raw = read_bytes(path, what="config file")
+    except UnreadableFile as error:
+        if error.missing and not required:
+            return {}
+        raise ConfigError(str(error)) from None
     import tomllib  # only when there is a file to read
 
     try:

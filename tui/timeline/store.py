@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 import aiosqlite
 
+from tui.readfile import UnreadableFile, read_bytes
 from tui.timeline.model import (
     Event,
     EventKind,
@@ -64,16 +65,9 @@ class IncidentSummary:
 def check_sqlite_header(path: Path) -> None:
     """Refuse anything that is not a SQLite file before SQLite touches it."""
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
-        raise StoreError(f"{path}: no such incident file") from None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a directory, not an incident file") from None
-    except PermissionError:
-        raise StoreError(f"{path}: permission denied") from None
-    except OSError as error:
-        raise StoreError(f"{path}: cannot read ({error.strerror or error})") from None
+        header = read_bytes(path, what="incident file", limit=len(SQLITE_HEADER))
+    except UnreadableFile as error:
+        raise StoreError(str(error)) from None
     if header and header != SQLITE_HEADER:
         raise StoreError(f"{path}: not a warroom incident file (not an SQLite database)")
 
