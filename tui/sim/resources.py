@@ -48,7 +48,7 @@ class ResourceType:
 
 def _r(
     group: str, version: str, kind: str, plural: str, namespaced: bool = True, **kw
-) -> ResourceType:  # noqa: E501
+) -> ResourceType:
     return ResourceType(group, version, kind, plural, namespaced, **kw)
 
 

@@ -378,7 +378,7 @@ class ApiServer:
 
     def _respond(
         self, request: web.Request, rtype: ResourceType, obj: Obj, code: int = 200
-    ) -> web.Response:  # noqa: E501
+    ) -> web.Response:
         include = self._wants_table(request)
         if include is not None:
             body = tables.table(
@@ -667,7 +667,7 @@ class ApiServer:
         if not follow:
             return web.Response(
                 text="".join(f"{line}\n" for line in lines), content_type="text/plain"
-            )  # noqa: E501
+            )
         response = web.StreamResponse(headers={"Content-Type": "text/plain"})
         response.enable_chunked_encoding()
         await response.prepare(request)

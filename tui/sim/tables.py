@@ -53,7 +53,7 @@ def _node_roles(node: Obj, _now: datetime) -> str:
     prefix = "node-role.kubernetes.io/"
     roles = [
         k[len(prefix) :] for k in _g(node, "metadata", "labels", default={}) if k.startswith(prefix)
-    ]  # noqa: E501
+    ]
     return ",".join(sorted(roles)) or "<none>"
 
 
