@@ -1,0 +1,1 @@
+"""The `warroom` subcommands: each module adds its parser and runs it."""
