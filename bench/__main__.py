@@ -13,11 +13,15 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bench import machine, startup
+from bench import drill, machine, startup
 
 SUITES: dict[str, Callable[[bool], dict[str, object]]] = {
     "startup": lambda quick: startup.first_frame(runs=3 if quick else 7),
     "idle": lambda quick: startup.idle(seconds=5 if quick else 30),
+    "drill_start": lambda quick: drill.start_time(runs=1 if quick else 3),
+    "drill_watch": lambda quick: drill.watch_at_scale(
+        pods=1000 if quick else 5000, seconds=10 if quick else 30
+    ),
 }
 
 

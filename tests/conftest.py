@@ -27,6 +27,19 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """Environment for a child `warroom`: a private home, data and config directories."""
+    return {
+        "HOME": str(tmp_path / "home"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "USER": "carol",
+        "PATH": "/usr/bin:/bin",
+    }
+
+
+@pytest.fixture
 def clock() -> FixedClock:
     return FixedClock()
 

@@ -9,6 +9,10 @@
 `ClusterThread` runs one in a background thread with its own event loop, so
 the console (or a test) keeps its loop to itself and talks to the cluster only
 through HTTPS, exactly as it would to a real one.
+
+Faults: `cluster.faults` (errors per resource, latency, dropped watches),
+`restart(down_for)`, `revoke_tokens()`, `expire_versions()`; from another
+process, POST /_sim/faults with the admin token (see faults.py for its JSON).
 """
 
 from __future__ import annotations
@@ -64,10 +68,14 @@ class DrillCluster:
             logs=self.world.logs,
             metrics=self.world.metrics,
             hooks=self.world,
+            control=self,
         )
         self.certificate: ServerCertificate | None = None
         self._runner: web.AppRunner | None = None
         self._tls_dir: tempfile.TemporaryDirectory[str] | None = None
+        # Kubeconfig files handed out, rewritten when the tokens are revoked.
+        self._kubeconfigs: list[Path] = []
+        self._restarting: asyncio.Task[None] | None = None
 
     # -- life cycle ----------------------------------------------------------------
 
@@ -89,9 +97,14 @@ class DrillCluster:
         (folder / "server.key").write_bytes(self.certificate.key_pem)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(folder / "server.crt", folder / "server.key")
-        # Watches and followed logs are long requests: on stop, cut them at once.
+        # Watches and followed logs are long requests: on stop, cut them at once; and
+        # when a client goes away, cancel its handler so its watch does not linger.
         runner = web.AppRunner(
-            self.api.app, handle_signals=False, access_log=None, shutdown_timeout=0.2
+            self.api.app,
+            handle_signals=False,
+            access_log=None,
+            shutdown_timeout=0.2,
+            handler_cancellation=True,
         )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, ssl_context=context, reuse_address=True)
@@ -116,7 +129,20 @@ class DrillCluster:
         await asyncio.sleep(down_for)
         await self._serve()
 
+    def schedule_restart(self, down_for: float) -> None:
+        """Restart soon, from the loop (the fault endpoint answers first)."""
+
+        async def later() -> None:
+            await asyncio.sleep(0.05)
+            await self.restart(down_for)
+
+        self._restarting = asyncio.get_running_loop().create_task(later())
+
     async def stop(self) -> None:
+        if self._restarting is not None and not self._restarting.done():
+            self._restarting.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._restarting
         self.world.stop()
         await self._unserve()
         if self._tls_dir is not None:
@@ -126,9 +152,16 @@ class DrillCluster:
     # -- faults that need the whole cluster -------------------------------------------
 
     def revoke_tokens(self) -> None:
-        """Invalidate both users' tokens: clients get 401 until given new ones."""
+        """Invalidate both users' tokens: clients holding them get 401.
+
+        The kubeconfig files this cluster wrote get the new tokens, as after a
+        credential rotation: a client that reloads its kubeconfig recovers.
+        """
         self.users.admin_token = secrets.token_urlsafe(24)
         self.users.readonly_token = secrets.token_urlsafe(24)
+        for path in self._kubeconfigs:
+            if path.exists():
+                write_kubeconfig(path, self.kubeconfig())
 
     def expire_versions(self) -> None:
         """Forget watch history: resuming from any version seen so far gets 410 Gone."""
@@ -148,6 +181,8 @@ class DrillCluster:
 
     def write_kubeconfig(self, path: Path) -> Path:
         write_kubeconfig(path, self.kubeconfig())
+        if path not in self._kubeconfigs:
+            self._kubeconfigs.append(path)
         return path
 
 

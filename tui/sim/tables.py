@@ -2,7 +2,10 @@
 
 kubectl sends `Accept: application/json;as=Table;g=meta.k8s.io;v=v1` and prints
 whatever columns the server describes; these follow the real API server's
-printers for each kind (priority-1 columns appear with `-o wide`).
+printers for each kind (pkg/printers/internalversion), and for cert-manager's
+kinds the additionalPrinterColumns of their CustomResourceDefinitions. The
+server always sends every column; kubectl shows priority-1 columns only with
+`-o wide`. A cell the server has no value for is null (kubectl prints nothing).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from tui.sim.resources import ResourceType
 from tui.sources.podstatus import age, pod_status, ready_counts, restarts_text
 
 Obj = dict[str, Any]
-Column = tuple[str, str, int, Callable[[Obj, datetime], Any]]  # name, type, priority, cell
+Cell = Callable[[Obj, datetime], Any]
+Column = tuple[str, str, int, Cell]  # name, type, priority, cell
 
 
 def _g(obj: Any, *path: str, default: Any = None) -> Any:
@@ -26,6 +30,11 @@ def _g(obj: Any, *path: str, default: Any = None) -> Any:
     return default if obj is None else obj
 
 
+def _at(*path: str, default: Any = None) -> Cell:
+    """A cell that reads one field."""
+    return lambda obj, _now: _g(obj, *path, default=default)
+
+
 def _name(obj: Obj, _now: datetime) -> str:
     return obj["metadata"]["name"]
 
@@ -34,42 +43,104 @@ def _age(obj: Obj, now: datetime) -> str:
     return age(_g(obj, "metadata", "creationTimestamp"), now)
 
 
-def _labels(obj: Obj) -> str:
-    labels = _g(obj, "metadata", "labels", default={})
-    return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) or "<none>"
+def _labels_text(labels: dict[str, str] | None) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted((labels or {}).items())) or "<none>"
+
+
+def label_selector_text(selector: Obj | None) -> str:
+    """A LabelSelector as kubectl prints it: `app=web,tier in (a,b)`."""
+    if not selector:
+        return "<none>"
+    labels = selector.get("matchLabels") or {}
+    terms = [f"{k}={v}" for k, v in labels.items()]
+    for expression in selector.get("matchExpressions") or []:
+        key, op = expression.get("key", ""), expression.get("operator", "")
+        values = ",".join(sorted(expression.get("values") or []))
+        terms.append(
+            {"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})",
+             "Exists": key, "DoesNotExist": f"!{key}"}.get(op, key)
+        )  # fmt: skip
+    return ",".join(sorted(terms)) or "<none>"
+
+
+def _template_containers(obj: Obj) -> list[Obj]:
+    return _g(obj, "spec", "template", "spec", "containers", default=[])
+
+
+def _containers(obj: Obj, _now: datetime) -> str:
+    return ",".join(c.get("name", "") for c in _template_containers(obj))
+
+
+def _images(obj: Obj, _now: datetime) -> str:
+    return ",".join(c.get("image", "") for c in _template_containers(obj))
+
+
+def _workload_selector(obj: Obj, _now: datetime) -> str:
+    return label_selector_text(_g(obj, "spec", "selector"))
+
+
+# -- pods and nodes ------------------------------------------------------------------
+
+
+def _readiness_gates(pod: Obj, _now: datetime) -> str:
+    gates = _g(pod, "spec", "readinessGates", default=[])
+    if not gates:
+        return "<none>"
+    conditions = {
+        c.get("type"): c.get("status") for c in _g(pod, "status", "conditions", default=[])
+    }
+    ready = sum(1 for gate in gates if conditions.get(gate.get("conditionType")) == "True")
+    return f"{ready}/{len(gates)}"
 
 
 def _node_status(node: Obj, _now: datetime) -> str:
-    ready = "Unknown"
+    states = []
     for condition in _g(node, "status", "conditions", default=[]):
         if condition.get("type") == "Ready":
-            ready = "Ready" if condition.get("status") == "True" else "NotReady"
+            states = ["Ready" if condition.get("status") == "True" else "NotReady"]
+    states = states or ["Unknown"]
     if _g(node, "spec", "unschedulable"):
-        ready += ",SchedulingDisabled"
-    return ready
+        states.append("SchedulingDisabled")
+    return ",".join(states)
 
 
 def _node_roles(node: Obj, _now: datetime) -> str:
     prefix = "node-role.kubernetes.io/"
-    roles = [
-        k[len(prefix) :] for k in _g(node, "metadata", "labels", default={}) if k.startswith(prefix)
-    ]
+    labels = _g(node, "metadata", "labels", default={})
+    roles = {k[len(prefix) :] for k in labels if k.startswith(prefix) and k != prefix}
+    if labels.get("kubernetes.io/role"):
+        roles.add(labels["kubernetes.io/role"])
     return ",".join(sorted(roles)) or "<none>"
 
 
-def _images(containers: list[Obj]) -> str:
-    return ",".join(c.get("image", "") for c in containers)
+def _node_address(kind: str) -> Cell:
+    def cell(node: Obj, _now: datetime) -> str:
+        for address in _g(node, "status", "addresses", default=[]):
+            if address.get("type") == kind:
+                return address.get("address", "<none>")
+        return "<none>"
+
+    return cell
 
 
-def _container_names(containers: list[Obj]) -> str:
-    return ",".join(c.get("name", "") for c in containers)
+def _node_info(field: str) -> Cell:
+    return lambda node, _now: _g(node, "status", "nodeInfo", field) or "<unknown>"
 
 
-def _selector(obj: Obj) -> str:
-    labels = _g(obj, "spec", "selector", "matchLabels", default=None)
-    if labels is None:
-        labels = _g(obj, "spec", "selector", default={})
-    return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) or "<none>"
+# -- services and networking --------------------------------------------------------
+
+
+def _external_ip(service: Obj, _now: datetime) -> str:
+    spec = _g(service, "spec", default={})
+    kind = spec.get("type", "ClusterIP")
+    external = list(spec.get("externalIPs") or [])
+    if kind == "ExternalName":
+        return spec.get("externalName", "<none>")
+    if kind == "LoadBalancer":
+        ingress = _g(service, "status", "loadBalancer", "ingress", default=[])
+        found = [e.get("ip") or e.get("hostname", "") for e in ingress] + external
+        return ",".join(found) or "<pending>"
+    return ",".join(external) or "<none>"
 
 
 def _ports(service: Obj, _now: datetime) -> str:
@@ -96,7 +167,7 @@ def _endpoints(endpoints: Obj, _now: datetime) -> str:
 
 
 def _ingress_hosts(ingress: Obj, _now: datetime) -> str:
-    hosts = [r.get("host", "*") for r in _g(ingress, "spec", "rules", default=[])]
+    hosts = [r.get("host") or "*" for r in _g(ingress, "spec", "rules", default=[])]
     return ",".join(hosts) or "*"
 
 
@@ -109,158 +180,245 @@ def _ingress_ports(ingress: Obj, _now: datetime) -> str:
     return "80, 443" if _g(ingress, "spec", "tls") else "80"
 
 
-def _event_object(event: Obj, _now: datetime) -> str:
-    involved = event.get("involvedObject", {})
-    return f"{involved.get('kind', '').lower()}/{involved.get('name', '')}"
+def _class_parameters(ingress_class: Obj, _now: datetime) -> str:
+    parameters = _g(ingress_class, "spec", "parameters")
+    if not parameters:
+        return "<none>"
+    group = parameters.get("apiGroup")
+    kind = f"{parameters.get('kind', '')}.{group}" if group else parameters.get("kind", "")
+    return f"{kind}/{parameters.get('name', '')}"
+
+
+# -- events ----------------------------------------------------------------------
+
+
+def _event_first_seen(event: Obj, now: datetime) -> str:
+    return age(event.get("firstTimestamp") or event.get("eventTime"), now)
 
 
 def _event_last_seen(event: Obj, now: datetime) -> str:
-    return age(event.get("lastTimestamp") or event.get("eventTime"), now)
+    if observed := _g(event, "series", "lastObservedTime"):
+        return age(observed, now)
+    if event.get("lastTimestamp"):
+        return age(event["lastTimestamp"], now)
+    return _event_first_seen(event, now)
 
 
-def _condition(obj: Obj, kind: str) -> str:
-    for condition in _g(obj, "status", "conditions", default=[]):
-        if condition.get("type") == kind:
-            return condition.get("status", "Unknown")
-    return "Unknown"
+def _event_object(event: Obj, _now: datetime) -> str:
+    involved = event.get("involvedObject", {})
+    kind = involved.get("kind", "").lower()
+    return f"{kind}/{involved['name']}" if involved.get("name") else kind
+
+
+def _event_source(event: Obj, _now: datetime) -> str:
+    source = event.get("source") or {}
+    component = source.get("component") or event.get("reportingController", "")
+    host = source.get("host") or event.get("reportingInstance", "")
+    return f"{component}, {host}" if host else component
+
+
+def _event_count(event: Obj, _now: datetime) -> int:
+    if series := event.get("series"):
+        return int(series.get("count", 1))
+    return int(event.get("count") or 1)
+
+
+# -- autoscaling and custom resources ---------------------------------------------
 
 
 def _hpa_targets(hpa: Obj, _now: datetime) -> str:
     parts = []
-    current = {
-        _g(m, "resource", "name"): _g(m, "resource", "current", "averageUtilization")
-        for m in _g(hpa, "status", "currentMetrics", default=[])
-    }
-    for metric in _g(hpa, "spec", "metrics", default=[]):
+    statuses = _g(hpa, "status", "currentMetrics", default=[])
+    for index, metric in enumerate(_g(hpa, "spec", "metrics", default=[])):
+        if metric.get("type") not in (None, "Resource"):
+            parts.append("<unknown>")
+            continue
         name = _g(metric, "resource", "name")
+        current = statuses[index] if index < len(statuses) else {}
+        average = _g(metric, "resource", "target", "averageValue")
+        if average is not None:
+            value = _g(current, "resource", "current", "averageValue", default="<unknown>")
+            parts.append(f"{value}/{average}")
+            continue
         target = _g(metric, "resource", "target", "averageUtilization")
-        value = current.get(name)
+        value = _g(current, "resource", "current", "averageUtilization")
         shown = "<unknown>" if value is None else f"{value}%"
-        parts.append(f"{name}: {shown}/{target}%")
+        parts.append(f"{name}: {shown}/{'<auto>' if target is None else f'{target}%'}")
     return ", ".join(parts) or "<none>"
 
 
+def _condition(field: str, kind: str = "Ready") -> Cell:
+    """`.status.conditions[?(@.type=="Ready")].<field>`, as a CRD column reads it."""
+
+    def cell(obj: Obj, _now: datetime) -> Any:
+        for condition in _g(obj, "status", "conditions", default=[]):
+            if condition.get("type") == kind:
+                return condition.get(field)
+        return None
+
+    return cell
+
+
+def _custom_age(obj: Obj, now: datetime) -> str:
+    return age(_g(obj, "metadata", "creationTimestamp"), now)
+
+
+NAME: Column = ("Name", "string", 0, _name)
+AGE: Column = ("Age", "string", 0, _age)
+# CustomResourceDefinitions print the creation time as a "date" column.
+CUSTOM_AGE: Column = ("Age", "date", 0, _custom_age)
+
 COLUMNS: dict[str, list[Column]] = {
     "Pod": [
-        ("Name", "string", 0, _name),
+        NAME,
         ("Ready", "string", 0, lambda p, _n: "{}/{}".format(*ready_counts(p))),
         ("Status", "string", 0, lambda p, _n: pod_status(p)),
         ("Restarts", "string", 0, lambda p, n: restarts_text(p, n)),
-        ("Age", "string", 0, _age),
-        ("IP", "string", 1, lambda p, _n: _g(p, "status", "podIP", default="<none>")),
-        ("Node", "string", 1, lambda p, _n: _g(p, "spec", "nodeName", default="<none>")),
-        ("Nominated Node", "string", 1, lambda _p, _n: "<none>"),
-        ("Readiness Gates", "string", 1, lambda _p, _n: "<none>"),
+        AGE,
+        ("IP", "string", 1, _at("status", "podIP", default="<none>")),
+        ("Node", "string", 1, _at("spec", "nodeName", default="<none>")),
+        ("Nominated Node", "string", 1, _at("status", "nominatedNodeName", default="<none>")),
+        ("Readiness Gates", "string", 1, _readiness_gates),
     ],
     "Node": [
-        ("Name", "string", 0, _name),
+        NAME,
         ("Status", "string", 0, _node_status),
         ("Roles", "string", 0, _node_roles),
-        ("Age", "string", 0, _age),
-        ("Version", "string", 0, lambda n, _n: _g(n, "status", "nodeInfo", "kubeletVersion", default="")),  # noqa: E501
-        ("Internal-IP", "string", 1, lambda n, _n: next(
-            (a["address"] for a in _g(n, "status", "addresses", default=[]) if a.get("type") == "InternalIP"),  # noqa: E501
-            "<none>")),
-        ("OS-Image", "string", 1, lambda n, _n: _g(n, "status", "nodeInfo", "osImage", default="")),
+        AGE,
+        ("Version", "string", 0, _at("status", "nodeInfo", "kubeletVersion", default="")),
+        ("Internal-IP", "string", 1, _node_address("InternalIP")),
+        ("External-IP", "string", 1, _node_address("ExternalIP")),
+        ("OS-Image", "string", 1, _node_info("osImage")),
+        ("Kernel-Version", "string", 1, _node_info("kernelVersion")),
+        ("Container-Runtime", "string", 1, _node_info("containerRuntimeVersion")),
     ],
     "Deployment": [
-        ("Name", "string", 0, _name),
+        NAME,
         ("Ready", "string", 0, lambda d, _n: f"{_g(d, 'status', 'readyReplicas', default=0)}/{_g(d, 'spec', 'replicas', default=1)}"),  # noqa: E501
-        ("Up-to-date", "integer", 0, lambda d, _n: _g(d, "status", "updatedReplicas", default=0)),
-        ("Available", "integer", 0, lambda d, _n: _g(d, "status", "availableReplicas", default=0)),
-        ("Age", "string", 0, _age),
-        ("Containers", "string", 1, lambda d, _n: _container_names(_g(d, "spec", "template", "spec", "containers", default=[]))),  # noqa: E501
-        ("Images", "string", 1, lambda d, _n: _images(_g(d, "spec", "template", "spec", "containers", default=[]))),  # noqa: E501
-        ("Selector", "string", 1, lambda d, _n: _selector(d)),
+        ("Up-to-date", "integer", 0, _at("status", "updatedReplicas", default=0)),
+        ("Available", "integer", 0, _at("status", "availableReplicas", default=0)),
+        AGE,
+        ("Containers", "string", 1, _containers),
+        ("Images", "string", 1, _images),
+        ("Selector", "string", 1, _workload_selector),
     ],
     "ReplicaSet": [
-        ("Name", "string", 0, _name),
-        ("Desired", "integer", 0, lambda r, _n: _g(r, "spec", "replicas", default=0)),
-        ("Current", "integer", 0, lambda r, _n: _g(r, "status", "replicas", default=0)),
-        ("Ready", "integer", 0, lambda r, _n: _g(r, "status", "readyReplicas", default=0)),
-        ("Age", "string", 0, _age),
-        ("Containers", "string", 1, lambda r, _n: _container_names(_g(r, "spec", "template", "spec", "containers", default=[]))),  # noqa: E501
-        ("Images", "string", 1, lambda r, _n: _images(_g(r, "spec", "template", "spec", "containers", default=[]))),  # noqa: E501
-        ("Selector", "string", 1, lambda r, _n: _selector(r)),
+        NAME,
+        ("Desired", "integer", 0, _at("spec", "replicas", default=0)),
+        ("Current", "integer", 0, _at("status", "replicas", default=0)),
+        ("Ready", "integer", 0, _at("status", "readyReplicas", default=0)),
+        AGE,
+        ("Containers", "string", 1, _containers),
+        ("Images", "string", 1, _images),
+        ("Selector", "string", 1, _workload_selector),
     ],
     "StatefulSet": [
-        ("Name", "string", 0, _name),
+        NAME,
         ("Ready", "string", 0, lambda s, _n: f"{_g(s, 'status', 'readyReplicas', default=0)}/{_g(s, 'spec', 'replicas', default=1)}"),  # noqa: E501
-        ("Age", "string", 0, _age),
+        AGE,
+        ("Containers", "string", 1, _containers),
+        ("Images", "string", 1, _images),
+    ],
+    "DaemonSet": [
+        NAME,
+        ("Desired", "integer", 0, _at("status", "desiredNumberScheduled", default=0)),
+        ("Current", "integer", 0, _at("status", "currentNumberScheduled", default=0)),
+        ("Ready", "integer", 0, _at("status", "numberReady", default=0)),
+        ("Up-to-date", "integer", 0, _at("status", "updatedNumberScheduled", default=0)),
+        ("Available", "integer", 0, _at("status", "numberAvailable", default=0)),
+        ("Node Selector", "string", 0, lambda d, _n: _labels_text(_g(d, "spec", "template", "spec", "nodeSelector"))),  # noqa: E501
+        AGE,
+        ("Containers", "string", 1, _containers),
+        ("Images", "string", 1, _images),
+        ("Selector", "string", 1, _workload_selector),
     ],
     "Service": [
-        ("Name", "string", 0, _name),
-        ("Type", "string", 0, lambda s, _n: _g(s, "spec", "type", default="ClusterIP")),
-        ("Cluster-IP", "string", 0, lambda s, _n: _g(s, "spec", "clusterIP", default="<none>")),
-        ("External-IP", "string", 0, lambda s, _n: ",".join(
-            e.get("ip", "") for e in _g(s, "status", "loadBalancer", "ingress", default=[])) or "<none>"),  # noqa: E501
+        NAME,
+        ("Type", "string", 0, _at("spec", "type", default="ClusterIP")),
+        ("Cluster-IP", "string", 0, _at("spec", "clusterIP", default="<none>")),
+        ("External-IP", "string", 0, _external_ip),
         ("Port(s)", "string", 0, _ports),
-        ("Age", "string", 0, _age),
-        ("Selector", "string", 1, lambda s, _n: ",".join(
-            f"{k}={v}" for k, v in sorted(_g(s, "spec", "selector", default={}).items())) or "<none>"),  # noqa: E501
+        AGE,
+        ("Selector", "string", 1, lambda s, _n: _labels_text(_g(s, "spec", "selector"))),
     ],
-    "Endpoints": [
-        ("Name", "string", 0, _name),
-        ("Endpoints", "string", 0, _endpoints),
-        ("Age", "string", 0, _age),
-    ],
+    "Endpoints": [NAME, ("Endpoints", "string", 0, _endpoints), AGE],
     "Ingress": [
-        ("Name", "string", 0, _name),
-        ("Class", "string", 0, lambda i, _n: _g(i, "spec", "ingressClassName", default="<none>")),
+        NAME,
+        ("Class", "string", 0, _at("spec", "ingressClassName", default="<none>")),
         ("Hosts", "string", 0, _ingress_hosts),
         ("Address", "string", 0, _ingress_address),
         ("Ports", "string", 0, _ingress_ports),
-        ("Age", "string", 0, _age),
+        AGE,
+    ],
+    "IngressClass": [
+        NAME,
+        ("Controller", "string", 0, _at("spec", "controller", default="")),
+        ("Parameters", "string", 0, _class_parameters),
+        AGE,
     ],
     "Event": [
         ("Last Seen", "string", 0, _event_last_seen),
         ("Type", "string", 0, lambda e, _n: e.get("type", "")),
         ("Reason", "string", 0, lambda e, _n: e.get("reason", "")),
         ("Object", "string", 0, _event_object),
-        ("Message", "string", 0, lambda e, _n: e.get("message", "")),
-        ("Count", "integer", 1, lambda e, _n: e.get("count", 1)),
+        ("Subobject", "string", 1, _at("involvedObject", "fieldPath", default="")),
+        ("Source", "string", 1, _event_source),
+        ("Message", "string", 0, lambda e, _n: (e.get("message") or "").strip()),
+        ("First Seen", "string", 1, _event_first_seen),
+        ("Count", "string", 1, _event_count),
+        ("Name", "string", 1, _name),
     ],
-    "Namespace": [
-        ("Name", "string", 0, _name),
-        ("Status", "string", 0, lambda n, _n: _g(n, "status", "phase", default="Active")),
-        ("Age", "string", 0, _age),
-    ],
+    "Namespace": [NAME, ("Status", "string", 0, _at("status", "phase", default="Active")), AGE],
     "ConfigMap": [
-        ("Name", "string", 0, _name),
+        NAME,
         ("Data", "integer", 0, lambda c, _n: len(c.get("data") or {}) + len(c.get("binaryData") or {})),  # noqa: E501
-        ("Age", "string", 0, _age),
+        AGE,
     ],
     "Secret": [
-        ("Name", "string", 0, _name),
+        NAME,
         ("Type", "string", 0, lambda s, _n: s.get("type", "Opaque")),
         ("Data", "integer", 0, lambda s, _n: len(s.get("data") or {})),
-        ("Age", "string", 0, _age),
+        AGE,
     ],
+    "ServiceAccount": [
+        NAME, ("Secrets", "integer", 0, lambda s, _n: len(s.get("secrets") or [])), AGE,
+    ],
+    "Lease": [NAME, ("Holder", "string", 0, _at("spec", "holderIdentity", default="")), AGE],
     "HorizontalPodAutoscaler": [
-        ("Name", "string", 0, _name),
+        NAME,
         ("Reference", "string", 0, lambda h, _n: "{}/{}".format(
             _g(h, "spec", "scaleTargetRef", "kind", default=""), _g(h, "spec", "scaleTargetRef", "name", default=""))),  # noqa: E501
         ("Targets", "string", 0, _hpa_targets),
-        ("MinPods", "integer", 0, lambda h, _n: _g(h, "spec", "minReplicas", default=1)),
-        ("MaxPods", "integer", 0, lambda h, _n: _g(h, "spec", "maxReplicas", default=0)),
-        ("Replicas", "integer", 0, lambda h, _n: _g(h, "status", "currentReplicas", default=0)),
-        ("Age", "string", 0, _age),
+        ("MinPods", "string", 0, _at("spec", "minReplicas", default=1)),
+        ("MaxPods", "integer", 0, _at("spec", "maxReplicas", default=0)),
+        ("Replicas", "integer", 0, _at("status", "currentReplicas", default=0)),
+        AGE,
     ],
+    # cert-manager's CustomResourceDefinitions: their additionalPrinterColumns.
     "Certificate": [
-        ("Name", "string", 0, _name),
-        ("Ready", "string", 0, lambda c, _n: _condition(c, "Ready")),
-        ("Secret", "string", 0, lambda c, _n: _g(c, "spec", "secretName", default="")),
-        ("Age", "string", 0, _age),
+        NAME,
+        ("Ready", "string", 0, _condition("status")),
+        ("Secret", "string", 0, _at("spec", "secretName")),
+        ("Issuer", "string", 1, _at("spec", "issuerRef", "name")),
+        ("Status", "string", 1, _condition("message")),
+        CUSTOM_AGE,
+    ],
+    "ClusterIssuer": [
+        NAME,
+        ("Ready", "string", 0, _condition("status")),
+        ("Status", "string", 1, _condition("message")),
+        CUSTOM_AGE,
     ],
     "Challenge": [
-        ("Name", "string", 0, _name),
-        ("State", "string", 0, lambda c, _n: _g(c, "status", "state", default="")),
-        ("Domain", "string", 0, lambda c, _n: _g(c, "spec", "dnsName", default="")),
-        ("Age", "string", 0, _age),
+        NAME,
+        ("State", "string", 0, _at("status", "state")),
+        ("Domain", "string", 0, _at("spec", "dnsName")),
+        ("Reason", "string", 1, _at("status", "reason")),
+        CUSTOM_AGE,
     ],
 }  # fmt: skip
 
-DEFAULT_COLUMNS: list[Column] = [("Name", "string", 0, _name), ("Age", "string", 0, _age)]
+DEFAULT_COLUMNS: list[Column] = [NAME, AGE]
 
 
 def partial_metadata(obj: Obj) -> Obj:
@@ -269,6 +427,39 @@ def partial_metadata(obj: Obj) -> Obj:
         "apiVersion": "meta.k8s.io/v1",
         "metadata": obj.get("metadata", {}),
     }
+
+
+def columns_for(rtype: ResourceType) -> list[Column]:
+    return COLUMNS.get(rtype.kind, [NAME, CUSTOM_AGE] if rtype.custom else DEFAULT_COLUMNS)
+
+
+def column_definitions(rtype: ResourceType) -> list[Obj]:
+    return [
+        {
+            "name": name,
+            "type": kind,
+            "format": "name" if name == "Name" and index == 0 else "",
+            "description": name,
+            "priority": priority,
+        }
+        for index, (name, kind, priority, _) in enumerate(columns_for(rtype))
+    ]
+
+
+def rows(
+    rtype: ResourceType, objects: list[Obj], include_object: str, now: datetime | None = None
+) -> list[Obj]:
+    columns = columns_for(rtype)
+    moment = now or datetime.now(UTC)
+    found = []
+    for obj in objects:
+        row: Obj = {"cells": [cell(obj, moment) for _, _, _, cell in columns]}
+        if include_object == "Object":
+            row["object"] = obj
+        elif include_object != "None":
+            row["object"] = partial_metadata(obj)
+        found.append(row)
+    return found
 
 
 def table(
@@ -280,17 +471,10 @@ def table(
     continue_token: str = "",
     remaining: int | None = None,
     now: datetime | None = None,
+    headers: bool = True,
 ) -> Obj:
-    columns = COLUMNS.get(rtype.kind, DEFAULT_COLUMNS)
-    moment = now or datetime.now(UTC)
-    rows = []
-    for obj in objects:
-        row: Obj = {"cells": [cell(obj, moment) for _, _, _, cell in columns]}
-        if include_object == "Object":
-            row["object"] = obj
-        elif include_object != "None":
-            row["object"] = partial_metadata(obj)
-        rows.append(row)
+    """A meta.k8s.io/v1 Table. `headers` False leaves out the column definitions,
+    as the API server does after the first event of a watch."""
     metadata: Obj = {"resourceVersion": resource_version}
     if continue_token:
         metadata["continue"] = continue_token
@@ -300,15 +484,6 @@ def table(
         "kind": "Table",
         "apiVersion": "meta.k8s.io/v1",
         "metadata": metadata,
-        "columnDefinitions": [
-            {
-                "name": name,
-                "type": kind,
-                "format": "name" if name == "Name" else "",
-                "description": name,
-                "priority": priority,
-            }
-            for name, kind, priority, _ in columns
-        ],
-        "rows": rows,
+        "columnDefinitions": column_definitions(rtype) if headers else None,
+        "rows": rows(rtype, objects, include_object, now),
     }
