@@ -1,6 +1,6 @@
 """Drill cluster figures: start time, and 5,000 pods with 100 watch events/s.
 
-The large cluster is the healthy scenario plus 40 big nodes and 50 deployments
+The large cluster is the healthy scenario plus 60 big nodes and 50 deployments
 of 100 replicas, run by the drill's own controllers. Churn is 100 pod
 modifications a second (an annotation carrying the time it was made), and a
 separate process watches every pod with the real `kubernetes` client and
@@ -66,7 +66,8 @@ def populate(thread: ClusterThread, *, deployments: int = 50, replicas: int = 10
         world = thread.cluster.world
         world.apply(build.namespace("bench"))
         now = world.clock.stamp()
-        for index in range(40):
+        # A node runs at most 110 pods, as on a real cluster: room for all of them.
+        for index in range(deployments * replicas // 100 + 10):
             world.apply(
                 build.node(f"bench-node-{index:02d}", 50 + index, now, cpu=64, memory_gi=256)
             )

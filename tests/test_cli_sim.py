@@ -39,7 +39,10 @@ def test_scenarios_are_listed_with_a_description(env: dict[str, str]) -> None:
     expected = "site-down oom bad-deploy tls-expired www-missing mime-error db-pool"
     assert set(expected.split()) | {"node-not-ready", "hpa-maxed", "healthy"} <= set(names)
     assert all(len(line.split(maxsplit=1)) == 2 for line in lines)
+    assert "fix:" not in result.stdout  # a drill's players find the fix themselves
     assert warroom("demo", "--list", env=env).stdout == result.stdout
+    with_fixes = warroom("sim", "scenarios", "--fixes", env=env).stdout
+    assert "fix: kubectl rollout undo deployment app" in with_fixes
 
 
 def test_serve_writes_a_kubeconfig_kubectl_uses_and_stops_on_ctrl_c(

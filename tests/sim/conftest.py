@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,21 +48,33 @@ def kubectl_path() -> str:
     return found
 
 
+@contextmanager
+def running_drill(
+    kubeconfig: Path, scenario: str = "healthy", **options: object
+) -> Iterator[Drill]:
+    """A drill cluster on its own thread, its kubeconfig written to `kubeconfig`, stopped
+    on leaving (for module-scoped fixtures as much as for `start_drill`)."""
+    thread = ClusterThread(scenario, **options)
+    thread.start()
+    try:
+        yield Drill(thread, thread.cluster.write_kubeconfig(kubeconfig))
+    finally:
+        thread.stop()
+
+
 @pytest.fixture
 def start_drill(tmp_path: Path) -> Iterator[Callable[..., Drill]]:
     """Start a drill cluster: start_drill("bad-deploy", speed=20, seed=1)."""
-    started: list[ClusterThread] = []
+    with ExitStack() as started:
+        count = 0
 
-    def start(scenario: str = "healthy", **options: object) -> Drill:
-        thread = ClusterThread(scenario, **options)
-        thread.start()
-        started.append(thread)
-        path = thread.cluster.write_kubeconfig(tmp_path / f"kubeconfig-{len(started)}")
-        return Drill(thread, path)
+        def start(scenario: str = "healthy", **options: object) -> Drill:
+            nonlocal count
+            count += 1
+            kubeconfig = tmp_path / f"kubeconfig-{count}"
+            return started.enter_context(running_drill(kubeconfig, scenario, **options))
 
-    yield start
-    for thread in started:
-        thread.stop()
+        yield start
 
 
 @pytest.fixture

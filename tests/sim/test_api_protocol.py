@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import ssl
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,11 +16,11 @@ from typing import Any
 
 import httpx
 import pytest
-from kubernetes import client, config, dynamic, watch
+from kubernetes import client, dynamic, watch
 from kubernetes.client.exceptions import ApiException
 
-from tests.sim.conftest import Drill
-from tui.sim.cluster import ClusterThread
+from tests.sim.conftest import Drill, running_drill
+from tests.sim.helpers import api_client, error_of, https_client
 
 Obj = dict[str, Any]
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
@@ -41,15 +40,8 @@ GROUP_VERSIONS = [
 
 @pytest.fixture(scope="module")
 def drill(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
-    thread = ClusterThread("healthy")
-    thread.start()
-    path = thread.cluster.write_kubeconfig(tmp_path_factory.mktemp("drill") / "kubeconfig")
-    yield Drill(thread, path)
-    thread.stop()
-
-
-def api_client(drill: Drill, context: str = "warroom-drill") -> client.ApiClient:
-    return config.new_client_from_config(config_file=str(drill.kubeconfig), context=context)
+    with running_drill(tmp_path_factory.mktemp("drill") / "kubeconfig") as started:
+        yield started
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +57,10 @@ def readonly(drill: Drill) -> Iterator[client.ApiClient]:
 
 
 def raw(drill: Drill, token: str | None = "admin") -> httpx.Client:
-    """Plain HTTPS to the cluster, verifying its CA, with a user's token (or none)."""
-    cluster = drill.cluster
-    assert cluster.certificate is not None
-    context = ssl.create_default_context(cadata=cluster.certificate.ca_pem.decode())
-    tokens = {"admin": cluster.users.admin_token, "readonly": cluster.users.readonly_token}
-    headers = {"Authorization": f"Bearer {tokens.get(token or '', token)}"} if token else {}
-    return httpx.Client(base_url=cluster.url, verify=context, headers=headers, timeout=10)
+    """Plain HTTPS with a user's token ("admin", "readonly"), another token, or none."""
+    users = drill.cluster.users
+    tokens = {"admin": users.admin_token, "readonly": users.readonly_token}
+    return https_client(drill, tokens.get(token, token) if token else "")
 
 
 @pytest.fixture
@@ -83,13 +72,6 @@ def make_namespace(api: client.ApiClient) -> str:
     name = f"t-{uuid.uuid4().hex[:8]}"
     client.CoreV1Api(api).create_namespace({"metadata": {"name": name}})
     return name
-
-
-def error_of(call: Callable[[], Any]) -> tuple[int, Obj]:
-    """The HTTP status and Status body of a call that must fail."""
-    with pytest.raises(ApiException) as caught:
-        call()
-    return caught.value.status, json.loads(caught.value.body)
 
 
 def configmap(name: str, **labels: str) -> Obj:

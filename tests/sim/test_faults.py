@@ -5,8 +5,6 @@ dropped watches, expired versions, a restart mid-watch, revoked tokens."""
 from __future__ import annotations
 
 import functools
-import json
-import ssl
 import threading
 import time
 import uuid
@@ -17,22 +15,20 @@ import httpx
 import pytest
 import urllib3
 import yaml
-from kubernetes import client, config, watch
+from kubernetes import client, watch
 from kubernetes.client.exceptions import ApiException
 
-from tests.sim.conftest import Drill
-from tui.sim.cluster import ClusterThread
+from tests.sim.conftest import Drill, running_drill
+from tests.sim.helpers import api_client, https_client
+from tests.sim.helpers import error_of as failure
 
 Obj = dict[str, Any]
 
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
-    thread = ClusterThread("healthy")
-    thread.start()
-    path = thread.cluster.write_kubeconfig(tmp_path_factory.mktemp("faults") / "kubeconfig")
-    yield Drill(thread, path)
-    thread.stop()
+    with running_drill(tmp_path_factory.mktemp("faults") / "kubeconfig") as started:
+        yield started
 
 
 @pytest.fixture
@@ -44,17 +40,9 @@ def drill(shared: Drill) -> Iterator[Drill]:
     shared.call(setattr, faults, "latency", 0.0)
 
 
-def connect(drill: Drill, context: str = "warroom-drill") -> client.ApiClient:
-    return config.new_client_from_config(config_file=str(drill.kubeconfig), context=context)
-
-
 def admin_http(drill: Drill, token: str | None = None) -> httpx.Client:
-    cluster = drill.cluster
-    assert cluster.certificate is not None
-    context = ssl.create_default_context(cadata=cluster.certificate.ca_pem.decode())
-    token = cluster.users.admin_token if token is None else token
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return httpx.Client(base_url=cluster.url, verify=context, headers=headers, timeout=10)
+    """Plain HTTPS with the admin's token by default, another token, or none ("")."""
+    return https_client(drill, drill.cluster.users.admin_token if token is None else token)
 
 
 def new_namespace(core: client.CoreV1Api) -> str:
@@ -65,12 +53,6 @@ def new_namespace(core: client.CoreV1Api) -> str:
 
 def configmap(name: str) -> Obj:
     return {"metadata": {"name": name}, "data": {"k": "v"}}
-
-
-def failure(call: Callable[[], Any]) -> tuple[int, Obj]:
-    with pytest.raises(ApiException) as caught:
-        call()
-    return caught.value.status, json.loads(caught.value.body)
 
 
 class Follower(threading.Thread):
@@ -118,11 +100,21 @@ class Follower(threading.Thread):
         assert len(self.names) >= count, (self.names, self.errors)
 
 
+def follow_new_namespace(api: client.ApiClient) -> tuple[client.CoreV1Api, str, Follower]:
+    """A fresh namespace, and a Follower already watching its config maps from now on."""
+    core = client.CoreV1Api(api)
+    namespace = new_namespace(core)
+    since = core.list_namespaced_config_map(namespace).metadata.resource_version
+    follower = Follower(api, namespace, since)
+    follower.start()
+    return core, namespace, follower
+
+
 # -- errors and latency ---------------------------------------------------------------
 
 
 def test_one_kind_answers_500_while_the_others_work(drill: Drill) -> None:
-    with connect(drill) as api:
+    with api_client(drill) as api:
         core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
         drill.call(drill.cluster.faults.fail, "pods", 500)
         code, body = failure(lambda: core.list_pod_for_all_namespaces())
@@ -137,7 +129,7 @@ def test_one_kind_answers_500_while_the_others_work(drill: Drill) -> None:
 
 
 def test_a_kind_forbidden_for_some_verbs_only(drill: Drill) -> None:
-    with connect(drill) as api:
+    with api_client(drill) as api:
         core = client.CoreV1Api(api)
         namespace = new_namespace(core)
         core.create_namespaced_config_map(namespace, configmap("cm"))
@@ -149,7 +141,7 @@ def test_a_kind_forbidden_for_some_verbs_only(drill: Drill) -> None:
 
 
 def test_latency_makes_impatient_clients_time_out(drill: Drill) -> None:
-    with connect(drill) as api:
+    with api_client(drill) as api:
         api.configuration.retries = 0  # one attempt, so the timeout is the client's own
         core = client.CoreV1Api(api)
         drill.call(setattr, drill.cluster.faults, "latency", 2.0)
@@ -163,12 +155,8 @@ def test_latency_makes_impatient_clients_time_out(drill: Drill) -> None:
 
 
 def test_a_dropped_watch_is_resumed_without_losing_or_repeating(drill: Drill) -> None:
-    with connect(drill) as api:
-        core = client.CoreV1Api(api)
-        namespace = new_namespace(core)
-        since = core.list_namespaced_config_map(namespace).metadata.resource_version
-        follower = Follower(api, namespace, since)
-        follower.start()
+    with api_client(drill) as api:
+        core, namespace, follower = follow_new_namespace(api)
         for name in ("a", "b"):
             core.create_namespaced_config_map(namespace, configmap(name))
         follower.wait_for(2)
@@ -187,7 +175,7 @@ def test_a_dropped_watch_is_resumed_without_losing_or_repeating(drill: Drill) ->
 
 
 def test_expired_versions_from_the_admin_endpoint_are_410(drill: Drill) -> None:
-    with connect(drill) as api:
+    with api_client(drill) as api:
         core = client.CoreV1Api(api)
         namespace = new_namespace(core)
         old = core.list_namespaced_config_map(namespace).metadata.resource_version
@@ -208,13 +196,9 @@ def test_a_restart_mid_watch_drops_connections_then_serves_the_same_state(
 ) -> None:
     drill = start_drill("healthy")
     port = drill.cluster.port
-    with connect(drill) as api:
+    with api_client(drill) as api:
         api.configuration.retries = 0
-        core = client.CoreV1Api(api)
-        namespace = new_namespace(core)
-        since = core.list_namespaced_config_map(namespace).metadata.resource_version
-        follower = Follower(api, namespace, since)
-        follower.start()
+        core, namespace, follower = follow_new_namespace(api)
         core.create_namespaced_config_map(namespace, configmap("before"))
         follower.wait_for(1)
         drill.call(drill.cluster.restart, 1.0)
@@ -233,13 +217,13 @@ def test_revoked_tokens_are_401_until_the_kubeconfig_is_reloaded(
     start_drill: Callable[..., Drill],
 ) -> None:
     drill = start_drill("healthy")
-    with connect(drill) as api:
+    with api_client(drill) as api:
         core = client.CoreV1Api(api)
         assert core.list_namespace().items
         drill.call(drill.cluster.revoke_tokens)
         code, body = failure(lambda: core.list_namespace())
         assert (code, body["reason"]) == (401, "Unauthorized")
-    with connect(drill) as renewed:  # the cluster rewrote the kubeconfig it handed out
+    with api_client(drill) as renewed:  # the cluster rewrote the kubeconfig it handed out
         assert client.CoreV1Api(renewed).list_namespace().items
     assert drill.kubectl("get", "namespaces").returncode == 0
 
@@ -248,7 +232,7 @@ def test_revoked_tokens_are_401_until_the_kubeconfig_is_reloaded(
 
 
 def test_admin_endpoint_sets_and_heals_errors(drill: Drill) -> None:
-    with admin_http(drill) as http, connect(drill) as api:
+    with admin_http(drill) as http, api_client(drill) as api:
         core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
         body = {"errors": {"pods": 503, "deployments.apps": {"code": 403, "verbs": ["list"]}},
                 "latency": 0.01}  # fmt: skip
@@ -298,12 +282,8 @@ def test_admin_endpoint_is_for_the_admin_only(drill: Drill) -> None:
 
 
 def test_admin_endpoint_drops_watches_and_counts_them(drill: Drill) -> None:
-    with connect(drill) as api:
-        core = client.CoreV1Api(api)
-        namespace = new_namespace(core)
-        since = core.list_namespaced_config_map(namespace).metadata.resource_version
-        follower = Follower(api, namespace, since)
-        follower.start()
+    with api_client(drill) as api:
+        core, namespace, follower = follow_new_namespace(api)
         core.create_namespaced_config_map(namespace, configmap("a"))
         follower.wait_for(1)
         with admin_http(drill) as http:

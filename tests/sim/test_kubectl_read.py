@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.sim.conftest import Drill, kubectl_path
-from tui.sim.cluster import ClusterThread
+from tests.sim.conftest import Drill, kubectl_path, running_drill
 
 READONLY = "warroom-drill-readonly"
 
@@ -192,18 +191,10 @@ spec:
 def drill(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
     folder = tmp_path_factory.mktemp("kubectl")
     # kubectl caches discovery per host:port; a private cache never serves a stale one.
-    saved = os.environ.get("KUBECACHEDIR")
-    os.environ["KUBECACHEDIR"] = str(folder / "cache")
-    thread = ClusterThread("healthy")
-    thread.start()
-    try:
-        yield Drill(thread, thread.cluster.write_kubeconfig(folder / "kubeconfig"))
-    finally:
-        thread.stop()
-        if saved is None:
-            os.environ.pop("KUBECACHEDIR", None)
-        else:
-            os.environ["KUBECACHEDIR"] = saved
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("KUBECACHEDIR", str(folder / "cache"))
+        with running_drill(folder / "kubeconfig") as started:
+            yield started
 
 
 @pytest.fixture(scope="module")

@@ -9,34 +9,18 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from kubernetes import client as k8s
 from kubernetes import config as k8s_config
 
 from tests.sim.conftest import Drill, kubectl_path
+from tests.sim.helpers import rows, wait_for
 from tui.sim.manifests import ManifestError
 
-T = TypeVar("T")
 WEB = "wilkenweb-prod"
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z ")
-
-
-def wait_for(check: Callable[[], T], what: str, timeout: float = 30.0) -> T:
-    deadline = time.monotonic() + timeout
-    value = check()
-    while not value:
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}; last saw {value!r}")
-        time.sleep(0.1)
-        value = check()
-    return value
-
-
-def rows(drill: Drill, *args: str) -> list[list[str]]:
-    lines = drill.kubectl(*args).stdout.strip().splitlines()
-    return [re.split(r"\s{2,}", line.strip()) for line in lines[1:]]
 
 
 def app_pods(drill: Drill) -> list[dict[str, Any]]:

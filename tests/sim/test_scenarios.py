@@ -7,10 +7,9 @@ from __future__ import annotations
 import base64
 import json
 import re
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -18,23 +17,12 @@ from kubernetes import client as k8s
 from kubernetes import config as k8s_config
 
 from tests.sim.conftest import Drill
+from tests.sim.helpers import rows as table
+from tests.sim.helpers import wait_for
 from tui.sim.scenarios import SCENARIOS
 
-T = TypeVar("T")
 WEB = "wilkenweb-prod"
 SPEED = 40.0
-
-
-def wait_for(check: Callable[[], T], what: str, timeout: float = 30.0) -> T:
-    """Poll until `check()` is truthy (a wait, not a timing assertion)."""
-    deadline = time.monotonic() + timeout
-    value = check()
-    while not value:
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}; last saw {value!r}")
-        time.sleep(0.1)
-        value = check()
-    return value
 
 
 def resolved(drill: Drill) -> bool:
@@ -50,9 +38,11 @@ def pods(drill: Drill, namespace: str, selector: str) -> list[dict[str, Any]]:
     return json.loads(out)["items"]
 
 
-def table(drill: Drill, *args: str) -> list[list[str]]:
-    lines = drill.kubectl(*args).stdout.strip().splitlines()
-    return [re.split(r"\s{2,}", line.strip()) for line in lines[1:]]
+def restart_ingress_controller(drill: Drill) -> None:
+    """The wrong fix the TLS and routing scenarios share: restart ingress-nginx and wait."""
+    deployment = ("deployment", "ingress-nginx-controller", "-n", "ingress-nginx")
+    drill.kubectl("rollout", "restart", *deployment)
+    drill.kubectl("rollout", "status", *deployment, "--timeout=60s")
 
 
 def restarts(pod: dict[str, Any]) -> int:
@@ -290,18 +280,7 @@ def test_tls_expired(start_drill: Callable[..., Drill]) -> None:
     assert "cert-manager.io/cluster-issuer" not in annotations
 
     # Wrong: restarting the ingress controller; deleting the challenges (they come back).
-    drill.kubectl(
-        "rollout", "restart", "deployment", "ingress-nginx-controller", "-n", "ingress-nginx"
-    )
-    drill.kubectl(
-        "rollout",
-        "status",
-        "deployment",
-        "ingress-nginx-controller",
-        "-n",
-        "ingress-nginx",
-        "--timeout=60s",
-    )
+    restart_ingress_controller(drill)
     before = {row[0] for row in table(drill, "get", "challenge", "-n", WEB)}
     drill.kubectl("delete", "challenge", "--all", "-n", WEB)
     after = wait_for(
@@ -345,18 +324,7 @@ def test_www_missing(start_drill: Callable[..., Drill]) -> None:
     assert "x509: certificate is valid for seanwilken.com, not www.seanwilken.com" in controller_log
 
     # Wrong: restarting the ingress controller.
-    drill.kubectl(
-        "rollout", "restart", "deployment", "ingress-nginx-controller", "-n", "ingress-nginx"
-    )
-    drill.kubectl(
-        "rollout",
-        "status",
-        "deployment",
-        "ingress-nginx-controller",
-        "-n",
-        "ingress-nginx",
-        "--timeout=60s",
-    )
+    restart_ingress_controller(drill)
     assert not resolved(drill)
 
     patch = '[{"op":"add","path":"/spec/tls/0/hosts/-","value":"www.seanwilken.com"}]'
@@ -382,18 +350,7 @@ def test_mime_error(start_drill: Callable[..., Drill]) -> None:
     assert "because its MIME type ('text/html') is not executable" in app_log
     assert table(drill, "get", "pods", "-n", WEB, "-l", "app=app")[0][2] == "Running"
 
-    drill.kubectl(
-        "rollout", "restart", "deployment", "ingress-nginx-controller", "-n", "ingress-nginx"
-    )
-    drill.kubectl(
-        "rollout",
-        "status",
-        "deployment",
-        "ingress-nginx-controller",
-        "-n",
-        "ingress-nginx",
-        "--timeout=60s",
-    )
+    restart_ingress_controller(drill)
     assert not resolved(drill)
 
     drill.kubectl(

@@ -199,13 +199,21 @@ def test_flags_shape_what_is_written_while_they_hold() -> None:
     assert sum(needle in line for line in after) > 10
 
 
-async def test_follow_yields_new_lines_until_the_stream_is_closed() -> None:
+def live_web_world(*, warm_up: float, scenario: Scenario | None = None) -> World:
+    """A world gone live at 50x with one `web` pod, `warm_up` sim seconds after its
+    deployment (call from a running loop; stop it after)."""
     world = World(ObjectStore(), seed=3, speed=50)
+    world.scenario = scenario
     world.apply(b.namespace(NS))
     world.apply(b.node("node-1", 1, rfc3339(EPOCH)))
     world.apply(b.deployment(NS, "web", [b.container("web", "shop/web:1.0", port=3000)]))
-    world.run_for(30)
+    world.run_for(warm_up)
     world.start()
+    return world
+
+
+async def test_follow_yields_new_lines_until_the_stream_is_closed() -> None:
+    world = live_web_world(warm_up=30)
     try:
         [pod] = world.pods_of(NS, {"app": "web"})
         read(world, pod, tail_lines=1)
@@ -229,13 +237,8 @@ async def test_follow_yields_new_lines_until_the_stream_is_closed() -> None:
 
 
 async def test_follow_ends_when_the_container_exits() -> None:
-    world = World(ObjectStore(), seed=3, speed=50)
-    world.scenario = Plans(web={"runs_for": 40.0, "last_words": ("bye",), "exit_code": 1})
-    world.apply(b.namespace(NS))
-    world.apply(b.node("node-1", 1, rfc3339(EPOCH)))
-    world.apply(b.deployment(NS, "web", [b.container("web", "shop/web:1.0", port=3000)]))
-    world.run_for(10)
-    world.start()
+    plans = Plans(web={"runs_for": 40.0, "last_words": ("bye",), "exit_code": 1})
+    world = live_web_world(warm_up=10, scenario=plans)
     try:
         [pod] = world.pods_of(NS, {"app": "web"})
         got = [line async for line in world.logs.follow(pod, "web", timestamps=False)]

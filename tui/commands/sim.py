@@ -100,16 +100,28 @@ def register(commands: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     serve.set_defaults(run=lambda args: asyncio.run(serve_until_stopped(args)))
     scenarios = actions.add_parser(
-        "scenarios", help="list the scenarios", description="List the drill scenarios."
+        "scenarios",
+        help="list the scenarios",
+        description="List the drill scenarios with their symptoms. The fixes are kept back"
+        " unless asked for, so a drill's players find them themselves.",
+    )
+    scenarios.add_argument(
+        "--fixes", action="store_true", help="also show the fix each scenario expects"
     )
     scenarios.set_defaults(run=print_scenarios)
 
 
-def print_scenarios(_args: argparse.Namespace) -> int:
+FIX_SEPARATOR = "; fix: "
+
+
+def print_scenarios(args: argparse.Namespace) -> int:
     scenarios = scenario_names()
     width = max(len(name) for name in scenarios)
     for name, description in scenarios.items():
-        print(f"{name:<{width}}  {description}")
+        symptom, _, fix = description.partition(FIX_SEPARATOR)
+        print(f"{name:<{width}}  {symptom}")
+        if fix and getattr(args, "fixes", False):
+            print(f"{'':<{width}}  fix: {fix}")
     return 0
 
 

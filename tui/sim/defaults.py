@@ -13,16 +13,15 @@ import copy
 from typing import Any
 
 from tui.sim.resources import (
+    DAEMONSETS,
     DEPLOYMENTS,
     PODS,
     SERVICES,
     STATEFULSETS,
     ResourceType,
-    apps,
 )
 
 Obj = dict[str, Any]
-DAEMONSETS = apps("daemonsets")
 
 DEFAULT_TOLERATIONS = [
     {

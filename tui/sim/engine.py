@@ -139,17 +139,14 @@ class Engine:
             busy = False
             for controller in self.controllers:
                 while controller.queue:
-                    key = next(iter(controller.queue))
-                    del controller.queue[key]
-                    self._guard(controller.sync, key)
+                    self._sync_next(controller)
                     busy = True
                     count += 1
                     if count > MAX_SETTLE:
                         raise RuntimeError(f"controllers do not settle ({controller.name})")
             if not busy:
                 break
-        for hook in self.after_work:
-            self._guard(hook)
+        self._run_after_work()
 
     def run_until(self, sim: float) -> None:
         """Replay history up to sim time `sim`: timers in order, queues after each."""
@@ -199,9 +196,7 @@ class Engine:
             controller.wake.clear()
             done = 0
             while controller.queue:
-                key = next(iter(controller.queue))
-                del controller.queue[key]
-                self._guard(controller.sync, key)
+                self._sync_next(controller)
                 done += 1
                 if done % SLICE == 0:
                     await asyncio.sleep(0)
@@ -216,10 +211,20 @@ class Engine:
 
         def run() -> None:
             self._after_pending = False
-            for hook in self.after_work:
-                self._guard(hook)
+            self._run_after_work()
 
         self._loop.call_later(0.05, run)
+
+    def _run_after_work(self) -> None:
+        for hook in self.after_work:
+            self._guard(hook)
+
+    def _sync_next(self, controller: Controller) -> None:
+        """Sync the oldest queued key. It leaves the queue first, so that a change made
+        during its own sync queues it again."""
+        key = next(iter(controller.queue))
+        del controller.queue[key]
+        self._guard(controller.sync, key)
 
     def stop(self) -> None:
         for task in self._tasks:

@@ -55,9 +55,9 @@ def _dt(wall: float) -> datetime:
     return datetime.fromtimestamp(wall, UTC)
 
 
-def iso_ms(wall: float) -> str:
+def iso_ms(wall: float, zone: str = "Z") -> str:
     moment = _dt(wall)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}{zone}"
 
 
 def clf(wall: float) -> str:
@@ -67,6 +67,11 @@ def clf(wall: float) -> str:
 def klog(wall: float, level: str = "I", thread: int = 1, where: str = "controller.go:100") -> str:
     moment = _dt(wall)
     return f"{level}{moment:%m%d %H:%M:%S}.{moment.microsecond:06d} {thread:7d} {where}]"
+
+
+def severity_letter(level: str) -> str:
+    """klog's one-letter severity (MongoDB's "s" field uses the same letters)."""
+    return {"warn": "W", "warning": "W", "error": "E"}.get(level.lower(), "I")
 
 
 # -- shared vocabulary -------------------------------------------------------------
@@ -296,52 +301,40 @@ class IngressNginx(LogFormat):
     name = "ingress-nginx"
 
     def render(self, ctx: LogCtx, t: float, level: str, message: str) -> str:
-        letter = {"warn": "W", "warning": "W", "error": "E"}.get(level.lower(), "I")
-        return f"{klog(ctx.wall(t), letter, 7, 'controller.go:214')} {message}"
+        return f"{klog(ctx.wall(t), severity_letter(level), 7, 'controller.go:214')} {message}"
 
     def startup(self, ctx: LogCtx) -> list[tuple[float, Entry]]:
-        w = ctx.wall
-        s = ctx.start
-        return [
-            (
-                0.0,
-                "-------------------------------------------------------------------------------",
-            ),
-            (0.0, "NGINX Ingress controller"),
-            (0.0, "  Release:       v1.11.3"),
-            (0.0, "  Build:         0106de65cfccb74405a6dfa7d9daffc6f0a6ef1a"),
-            (0.0, "  Repository:    https://github.com/kubernetes/ingress-nginx"),
-            (0.0, "  nginx version: nginx/1.25.5"),
-            (0.0, ""),
-            (
-                0.0,
-                "-------------------------------------------------------------------------------",
-            ),
-            (0.0, ""),
-            (
-                0.2,
-                f'{klog(w(s + 0.2), "I", 7, "main.go:205")} "Creating API client" host="https://10.245.0.1:443"',
-            ),
+        rule = "-" * 79
+        banner: list[tuple[float, Entry]] = [
+            (0.0, line)
+            for line in (
+                rule,
+                "NGINX Ingress controller",
+                "  Release:       v1.11.3",
+                "  Build:         0106de65cfccb74405a6dfa7d9daffc6f0a6ef1a",
+                "  Repository:    https://github.com/kubernetes/ingress-nginx",
+                "  nginx version: nginx/1.25.5",
+                "",
+                rule,
+                "",
+            )
+        ]
+        # (offset, source location, message); the klog prefix is stamped with the offset.
+        steps = (
+            (0.2, "main.go:205", '"Creating API client" host="https://10.245.0.1:443"'),
             (
                 0.4,
-                f'{klog(w(s + 0.4), "I", 7, "main.go:248")} "Running in Kubernetes cluster" major="1" minor="31" git="v1.31.1" state="clean"',
+                "main.go:248",
+                '"Running in Kubernetes cluster" major="1" minor="31" git="v1.31.1" state="clean"',
             ),
-            (
-                1.2,
-                f'{klog(w(s + 1.2), "I", 7, "nginx.go:271")} "Starting NGINX Ingress controller"',
-            ),
-            (
-                2.0,
-                f'{klog(w(s + 2.0), "I", 7, "controller.go:190")} "Configuration changes detected, backend reload required"',
-            ),
-            (
-                2.6,
-                f'{klog(w(s + 2.6), "I", 7, "controller.go:210")} "Backend successfully reloaded"',
-            ),
-            (
-                2.7,
-                f'{klog(w(s + 2.7), "I", 7, "status.go:85")} "New leader elected" identity="{ctx.pod}"',
-            ),
+            (1.2, "nginx.go:271", '"Starting NGINX Ingress controller"'),
+            (2.0, "controller.go:190", '"Configuration changes detected, backend reload required"'),
+            (2.6, "controller.go:210", '"Backend successfully reloaded"'),
+            (2.7, "status.go:85", f'"New leader elected" identity="{ctx.pod}"'),
+        )
+        return banner + [
+            (offset, f"{klog(ctx.wall(ctx.start + offset), 'I', 7, where)} {message}")
+            for offset, where, message in steps
         ]
 
     def rate(self, ctx: LogCtx, t: float, base: float) -> float:
@@ -615,10 +608,8 @@ class Mongo(LogFormat):
         msg: str,
         attr: dict[str, Any] | None = None,
     ) -> str:
-        moment = _dt(ctx.wall(t))
-        stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
         record: dict[str, Any] = {
-            "t": {"$date": stamp},
+            "t": {"$date": iso_ms(ctx.wall(t), "+00:00")},
             "s": s,
             "c": c,
             "id": id_,
@@ -630,81 +621,55 @@ class Mongo(LogFormat):
         return json.dumps(record, separators=(",", ":"))
 
     def render(self, ctx: LogCtx, t: float, level: str, message: str) -> str:
-        s = {"warn": "W", "warning": "W", "error": "E"}.get(level.lower(), "I")
-        return self._record(ctx, t, s, "-", 20000, "main", message)
+        return self._record(ctx, t, severity_letter(level), "-", 20000, "main", message)
 
     def startup(self, ctx: LogCtx) -> list[tuple[float, Entry]]:
-        t = ctx.start
+        def at(offset: float, *fields: Any) -> tuple[float, Entry]:
+            """A record stamped with its own offset from the start."""
+            return offset, self._record(ctx, ctx.start + offset, *fields)
+
         return [
-            (
+            at(
                 0.1,
-                self._record(
-                    ctx,
-                    t + 0.1,
-                    "I",
-                    "CONTROL",
-                    23285,
-                    "main",
-                    "Automatically disabling TLS 1.0, to force-enable TLS 1.0 specify --sslDisabledProtocols 'none'",
-                ),
+                "I",
+                "CONTROL",
+                23285,
+                "main",
+                "Automatically disabling TLS 1.0, to force-enable TLS 1.0 specify --sslDisabledProtocols 'none'",
             ),
-            (
+            at(
                 0.3,
-                self._record(
-                    ctx,
-                    t + 0.3,
-                    "I",
-                    "CONTROL",
-                    4615611,
-                    "initandlisten",
-                    "MongoDB starting",
-                    {
-                        "pid": 1,
-                        "port": 27017,
-                        "dbPath": "/data/db",
-                        "architecture": "64-bit",
-                        "host": ctx.pod,
-                    },
-                ),
+                "I",
+                "CONTROL",
+                4615611,
+                "initandlisten",
+                "MongoDB starting",
+                {
+                    "pid": 1,
+                    "port": 27017,
+                    "dbPath": "/data/db",
+                    "architecture": "64-bit",
+                    "host": ctx.pod,
+                },
             ),
-            (
-                0.9,
-                self._record(
-                    ctx,
-                    t + 0.9,
-                    "I",
-                    "NETWORK",
-                    23015,
-                    "listener",
-                    "Listening on",
-                    {"address": "0.0.0.0"},
-                ),
-            ),
-            (
+            at(0.9, "I", "NETWORK", 23015, "listener", "Listening on", {"address": "0.0.0.0"}),
+            at(
                 1.0,
-                self._record(
-                    ctx,
-                    t + 1.0,
-                    "I",
-                    "NETWORK",
-                    23016,
-                    "listener",
-                    "Waiting for connections",
-                    {"port": 27017, "ssl": "off"},
-                ),
+                "I",
+                "NETWORK",
+                23016,
+                "listener",
+                "Waiting for connections",
+                {"port": 27017, "ssl": "off"},
             ),
-            (
+            at(
                 1.5,
-                self._record(
-                    ctx,
-                    t + 1.5,
-                    "I",
-                    "REPL",
-                    21358,
-                    "ReplCoord-0",
-                    "Replica set state transition",
-                    {"newState": "SECONDARY", "oldState": "STARTUP2"},
-                ),
+                "I",
+                "REPL",
+                21358,
+                "ReplCoord-0",
+                "Replica set state transition",
+                {"newState": "SECONDARY", "oldState": "STARTUP2"},
             ),
         ]
 
@@ -845,8 +810,8 @@ class Klog(LogFormat):
     name = "klog"
 
     def render(self, ctx: LogCtx, t: float, level: str, message: str) -> str:
-        letter = {"warn": "W", "warning": "W", "error": "E"}.get(level.lower(), "I")
-        return f"{klog(ctx.wall(t), letter, 1, ctx.params.get('where', 'controller.go:162'))} {message}"
+        where = ctx.params.get("where", "controller.go:162")
+        return f"{klog(ctx.wall(t), severity_letter(level), 1, where)} {message}"
 
     def startup(self, ctx: LogCtx) -> list[tuple[float, Entry]]:
         return [(0.2, ("info", f'"Starting" component="{ctx.container}" version="v1.31.1"'))]

@@ -55,6 +55,11 @@ def annotations_of(obj: Obj) -> dict[str, str]:
     return dig(obj, "metadata", "annotations", default={})
 
 
+def replicas_of(obj: Obj) -> int:
+    """A workload's spec.replicas; the API defaults a missing one to 1."""
+    return int(dig(obj, "spec", "replicas", default=1))
+
+
 def is_deleting(obj: Obj) -> bool:
     return bool(dig(obj, "metadata", "deletionTimestamp"))
 
@@ -366,7 +371,8 @@ def template_hash(template: Obj, collisions: int = 0) -> str:
     return safe_encode(str(fnv32a(data.encode())))
 
 
-HASH_LABEL = "pod-template-hash"
+HASH_LABEL = "pod-template-hash"  # ReplicaSets' pods
+REVISION_LABEL = "controller-revision-hash"  # StatefulSets' and DaemonSets' pods
 
 
 def strip_hash_label(template: Obj) -> Obj:

@@ -28,8 +28,8 @@ from tui.sim import defaults
 from tui.sim.admission import Admission
 from tui.sim.behavior import ContainerPlan, Registry, default_plan, oom_if_too_small
 from tui.sim.clock import SimClock
-from tui.sim.controllers.certmanager import CLUSTER_ISSUERS, CertManager
-from tui.sim.controllers.daemonset import DAEMONSETS, DaemonSetController
+from tui.sim.controllers.certmanager import CertManager
+from tui.sim.controllers.daemonset import DaemonSetController
 from tui.sim.controllers.deployment import DeploymentController
 from tui.sim.controllers.gc import FOREGROUND, GarbageCollector
 from tui.sim.controllers.hpa import HPAController
@@ -52,6 +52,8 @@ from tui.sim.objects import dig, rfc3339
 from tui.sim.resources import (
     CERTIFICATES,
     CHALLENGES,
+    CLUSTERISSUERS,
+    DAEMONSETS,
     DEPLOYMENTS,
     ENDPOINTS,
     HPAS,
@@ -126,7 +128,7 @@ class World:
         engine.add(self.endpoints, SERVICES, PODS, ENDPOINTS)
         engine.add(self.ingresses, INGRESSES, SERVICES)
         engine.add(self.hpas, HPAS)
-        engine.add(self.certmanager, INGRESSES, CERTIFICATES, SECRETS, CHALLENGES, CLUSTER_ISSUERS)
+        engine.add(self.certmanager, INGRESSES, CERTIFICATES, SECRETS, CHALLENGES, CLUSTERISSUERS)
         engine.after_work.append(self._evaluate)
         store.listeners.append(engine.dispatch)
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.sim import defaults
 from tui.sim.engine import Controller
-from tui.sim.objects import owner_reference
+from tui.sim.objects import controller_of, owner_reference
 from tui.sim.resources import PODS, ResourceType
 from tui.sim.store import Change
 
@@ -34,6 +34,13 @@ class WorldController(Controller):
         if change.rtype is self.primary:
             metadata = change.obj["metadata"]
             self.enqueue((metadata.get("namespace", ""), metadata["name"]))
+
+    def enqueue_controller(self, obj: Obj, kind: str) -> None:
+        """Sync the object's controlling owner when it is of `kind` (a ReplicaSet whose
+        pod changed, say): owners are found through the ownerReference, not a scan."""
+        ref = controller_of(obj)
+        if ref and ref.get("kind") == kind:
+            self.enqueue((obj["metadata"].get("namespace", ""), ref["name"]))
 
     def event(
         self, obj: Obj, rtype: ResourceType, kind: str, reason: str, message: str, **kw: Any

@@ -31,9 +31,9 @@ from tui.sim.objects import (
     set_condition,
 )
 from tui.sim.resources import (
-    BY_PATH,
     CERTIFICATES,
     CHALLENGES,
+    CLUSTERISSUERS,
     INGRESSES,
     SECRETS,
 )
@@ -42,7 +42,6 @@ from tui.sim.store import Change, NotFound
 if TYPE_CHECKING:
     from tui.sim.world import World
 
-CLUSTER_ISSUERS = BY_PATH[("cert-manager.io", "v1", "clusterissuers")]
 CLUSTER_ISSUER = "cert-manager.io/cluster-issuer"
 ISSUER = "cert-manager.io/issuer"
 ACME = "https://acme-v02.api.letsencrypt.org/acme"
@@ -108,7 +107,7 @@ class CertManager(WorldController):
                 self.enqueue(("challenge-gone", namespace, name))
             else:
                 self.enqueue(("challenge", namespace, name))
-        elif change.rtype is CLUSTER_ISSUERS and change.event_type == "ADDED":
+        elif change.rtype is CLUSTERISSUERS and change.event_type == "ADDED":
             self.enqueue(("issuer", "", name))
 
     def sync(self, key: tuple[str, str, str]) -> None:
@@ -127,13 +126,13 @@ class CertManager(WorldController):
     # -- issuers -------------------------------------------------------------------------
 
     def _issuer(self, name: str) -> None:
-        issuer = self.store.find(CLUSTER_ISSUERS, None, name)
+        issuer = self.store.find(CLUSTERISSUERS, None, name)
         if issuer is None or dig(issuer, "status", "conditions"):
             return
         now = self.clock.stamp()
         email = dig(issuer, "spec", "acme", "email", default="")
         self.world.set_status(
-            CLUSTER_ISSUERS,
+            CLUSTERISSUERS,
             issuer,
             {
                 "acme": {
@@ -311,7 +310,7 @@ class CertManager(WorldController):
         key = (namespace, name)
         issuer_ref = dig(cert, "spec", "issuerRef", default={})
         if issuer_ref.get("kind", "Issuer") == "ClusterIssuer":
-            issuer = self.store.find(CLUSTER_ISSUERS, None, issuer_ref.get("name", ""))
+            issuer = self.store.find(CLUSTERISSUERS, None, issuer_ref.get("name", ""))
         else:
             issuer = None  # namespaced Issuers are not served by the drill cluster
         if issuer is None:

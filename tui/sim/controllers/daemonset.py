@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from tui.sim.controllers.base import Obj, WorldController, new_pod
 from tui.sim.controllers.replicaset import is_ready
-from tui.sim.objects import controller_of, dig, is_deleting, template_hash
-from tui.sim.resources import NODES, PODS, apps
+from tui.sim.objects import REVISION_LABEL, dig, is_deleting, template_hash
+from tui.sim.resources import DAEMONSETS, NODES, PODS
 from tui.sim.store import Change
 
-DAEMONSETS = apps("daemonsets")
-REVISION_LABEL = "controller-revision-hash"
 # DaemonSet pods tolerate a node's trouble: they are the node's own.
 DAEMON_TOLERATIONS = [
     {"key": f"node.kubernetes.io/{name}", "operator": "Exists", "effect": effect}
@@ -31,9 +29,7 @@ class DaemonSetController(WorldController):
 
     def observe(self, change: Change) -> None:
         if change.rtype is PODS:
-            ref = controller_of(change.obj)
-            if ref and ref.get("kind") == "DaemonSet":
-                self.enqueue((change.obj["metadata"].get("namespace", ""), ref["name"]))
+            self.enqueue_controller(change.obj, "DaemonSet")
         elif change.rtype is NODES:
             if change.event_type != "MODIFIED":
                 for ds in self.store.items(DAEMONSETS):

@@ -19,11 +19,11 @@ from tui.sim.objects import (
     annotations_of,
     condition,
     controlled_by,
-    controller_of,
     dig,
     is_deleting,
     owner_reference,
     parse_time,
+    replicas_of,
     same_template,
     scaled_value,
     set_condition,
@@ -56,15 +56,11 @@ def revision(rs: Obj) -> int:
         return 0
 
 
-def replicas(obj: Obj) -> int:
-    return int(dig(obj, "spec", "replicas", default=1))
-
-
 def max_surge_unavailable(d: Obj) -> tuple[int, int]:
     if dig(d, "spec", "strategy", "type", default="RollingUpdate") != "RollingUpdate":
         return 0, 0
     rolling = dig(d, "spec", "strategy", "rollingUpdate", default={})
-    desired = replicas(d)
+    desired = replicas_of(d)
     surge = scaled_value(rolling.get("maxSurge", "25%"), desired, round_up=True)
     unavailable = scaled_value(rolling.get("maxUnavailable", "25%"), desired, round_up=False)
     if surge == 0 and unavailable == 0:
@@ -83,9 +79,7 @@ class DeploymentController(WorldController):
 
     def observe(self, change: Change) -> None:
         if change.rtype is REPLICASETS:
-            ref = controller_of(change.obj)
-            if ref and ref.get("kind") == "Deployment":
-                self.enqueue((change.obj["metadata"].get("namespace", ""), ref["name"]))
+            self.enqueue_controller(change.obj, "Deployment")
             return
         super().observe(change)
 
@@ -182,7 +176,7 @@ class DeploymentController(WorldController):
         labels = {**(dig(template, "metadata", "labels", default={})), HASH_LABEL: pod_hash}
         selector = dict(d["spec"].get("selector") or {})
         selector["matchLabels"] = {**(selector.get("matchLabels") or {}), HASH_LABEL: pod_hash}
-        desired = replicas(d)
+        desired = replicas_of(d)
         annotations: dict[str, str] = {}
         self._copy_annotations(d, annotations)
         annotations.update({REVISION: str(rev), DESIRED: str(desired), MAX: str(desired + surge)})
@@ -218,20 +212,20 @@ class DeploymentController(WorldController):
         return rs
 
     def _new_replicas(self, d: Obj, old: list[Obj], surge: int) -> int:
-        desired = replicas(d)
+        desired = replicas_of(d)
         if dig(d, "spec", "strategy", "type") == "Recreate":
-            return 0 if any(replicas(rs) for rs in old) else desired
-        if not any(replicas(rs) for rs in old):
+            return 0 if any(replicas_of(rs) for rs in old) else desired
+        if not any(replicas_of(rs) for rs in old):
             return desired
-        total = sum(replicas(rs) for rs in old)
+        total = sum(replicas_of(rs) for rs in old)
         room = desired + surge - total
         return max(0, min(room, desired))
 
     # -- scaling ---------------------------------------------------------------------
 
     def _scale_rs(self, d: Obj, rs: Obj, count: int) -> Obj:
-        current = replicas(rs)
-        desired = replicas(d)
+        current = replicas_of(rs)
+        desired = replicas_of(d)
         surge, _ = max_surge_unavailable(d)
         annotations = dict(annotations_of(rs))
         wanted = {DESIRED: str(desired), MAX: str(desired + surge)}
@@ -260,15 +254,15 @@ class DeploymentController(WorldController):
 
     def _scaling_event(self, d: Obj, new_rs: Obj | None, old: list[Obj]) -> bool:
         """spec.replicas changed (kubectl scale, an HPA) since the active sets were sized."""
-        desired = str(replicas(d))
+        desired = str(replicas_of(d))
         for rs in [*([new_rs] if new_rs else []), *old]:
-            if replicas(rs) > 0 and annotations_of(rs).get(DESIRED, desired) != desired:
+            if replicas_of(rs) > 0 and annotations_of(rs).get(DESIRED, desired) != desired:
                 return True
         return False
 
     def _scale(self, d: Obj, new_rs: Obj | None, old: list[Obj]) -> tuple[Obj | None, list[Obj]]:
-        desired = replicas(d)
-        active = [rs for rs in [*([new_rs] if new_rs else []), *old] if replicas(rs) > 0]
+        desired = replicas_of(d)
+        active = [rs for rs in [*([new_rs] if new_rs else []), *old] if replicas_of(rs) > 0]
         if len(active) <= 1:
             target = active[0] if active else new_rs
             if target is not None:
@@ -276,47 +270,47 @@ class DeploymentController(WorldController):
                 new_rs = scaled if target is new_rs else new_rs
                 old = [scaled if rs is target else rs for rs in old]
             return new_rs, old
-        if new_rs is not None and replicas(new_rs) >= desired:
+        if new_rs is not None and replicas_of(new_rs) >= desired:
             new_rs = self._scale_rs(d, new_rs, desired)
             return new_rs, [self._scale_rs(d, rs, 0) for rs in old]
         # Mid-rollout: resize the new set within the surge budget; the rolling update
         # then moves the rest (a simplification of proportional scaling).
         surge, _ = max_surge_unavailable(d)
-        total = sum(replicas(rs) for rs in active)
+        total = sum(replicas_of(rs) for rs in active)
         room = desired + surge - total
         if room < 0:
             for rs in sorted(old, key=revision):
                 if room >= 0:
                     break
-                cut = min(replicas(rs), -room)
-                scaled = self._scale_rs(d, rs, replicas(rs) - cut)
+                cut = min(replicas_of(rs), -room)
+                scaled = self._scale_rs(d, rs, replicas_of(rs) - cut)
                 old = [scaled if o is rs else o for o in old]
                 room += cut
         if new_rs is not None:
-            new_rs = self._scale_rs(d, new_rs, replicas(new_rs))
-        old = [self._scale_rs(d, rs, replicas(rs)) for rs in old]
+            new_rs = self._scale_rs(d, new_rs, replicas_of(new_rs))
+        old = [self._scale_rs(d, rs, replicas_of(rs)) for rs in old]
         return new_rs, old
 
     def _rolling(self, d: Obj, new_rs: Obj, old: list[Obj]) -> tuple[Obj, list[Obj]]:
-        desired = replicas(d)
+        desired = replicas_of(d)
         surge, unavailable = max_surge_unavailable(d)
         # Scale the new ReplicaSet up within the surge.
-        current_new = replicas(new_rs)
+        current_new = replicas_of(new_rs)
         if current_new > desired:
             return self._scale_rs(d, new_rs, desired), old
         if current_new < desired:
-            total = replicas(new_rs) + sum(replicas(rs) for rs in old)
+            total = replicas_of(new_rs) + sum(replicas_of(rs) for rs in old)
             room = desired + surge - total
             if room > 0:
                 step = min(room, desired - current_new)
                 return self._scale_rs(d, new_rs, current_new + step), old
         # Scale old ReplicaSets down, keeping the minimum available.
-        old_count = sum(replicas(rs) for rs in old)
+        old_count = sum(replicas_of(rs) for rs in old)
         if old_count == 0:
             return new_rs, old
-        all_count = replicas(new_rs) + old_count
+        all_count = replicas_of(new_rs) + old_count
         min_available = desired - unavailable
-        new_unavailable = replicas(new_rs) - int(
+        new_unavailable = replicas_of(new_rs) - int(
             dig(new_rs, "status", "availableReplicas", default=0)
         )
         budget = all_count - min_available - new_unavailable
@@ -325,10 +319,10 @@ class DeploymentController(WorldController):
         scaled_old: list[Obj] = []
         # First the old sets' unhealthy pods: they serve nothing.
         for rs in sorted(old, key=lambda r: r["metadata"].get("creationTimestamp", "")):
-            unhealthy = replicas(rs) - int(dig(rs, "status", "availableReplicas", default=0))
-            cut = min(budget, max(0, unhealthy), replicas(rs))
+            unhealthy = replicas_of(rs) - int(dig(rs, "status", "availableReplicas", default=0))
+            cut = min(budget, max(0, unhealthy), replicas_of(rs))
             if cut > 0:
-                rs = self._scale_rs(d, rs, replicas(rs) - cut)
+                rs = self._scale_rs(d, rs, replicas_of(rs) - cut)
                 budget -= cut
             scaled_old.append(rs)
         old = scaled_old
@@ -339,22 +333,22 @@ class DeploymentController(WorldController):
         spare = min(available - min_available, budget)
         result = []
         for rs in old:
-            if spare > 0 and replicas(rs) > 0:
-                cut = min(spare, replicas(rs))
-                rs = self._scale_rs(d, rs, replicas(rs) - cut)
+            if spare > 0 and replicas_of(rs) > 0:
+                cut = min(spare, replicas_of(rs))
+                rs = self._scale_rs(d, rs, replicas_of(rs) - cut)
                 spare -= cut
             result.append(rs)
         return new_rs, result
 
     def _recreate(self, d: Obj, new_rs: Obj, old: list[Obj]) -> tuple[Obj, list[Obj]]:
-        if any(replicas(rs) for rs in old):
+        if any(replicas_of(rs) for rs in old):
             return new_rs, [self._scale_rs(d, rs, 0) for rs in old]
         if any(int(dig(rs, "status", "replicas", default=0)) for rs in old):
             return new_rs, old  # wait for the old pods to be gone
-        return self._scale_rs(d, new_rs, replicas(d)), old
+        return self._scale_rs(d, new_rs, replicas_of(d)), old
 
     def _complete(self, d: Obj, new_rs: Obj, old: list[Obj]) -> bool:
-        desired = replicas(d)
+        desired = replicas_of(d)
         return (
             int(dig(new_rs, "status", "replicas", default=0)) == desired
             and int(dig(new_rs, "status", "availableReplicas", default=0)) == desired
@@ -366,7 +360,7 @@ class DeploymentController(WorldController):
         idle = [
             rs
             for rs in old
-            if replicas(rs) == 0 and not int(dig(rs, "status", "replicas", default=0))
+            if replicas_of(rs) == 0 and not int(dig(rs, "status", "replicas", default=0))
         ]
         idle.sort(key=revision)
         for rs in idle[: max(0, len(idle) - limit)]:
@@ -376,7 +370,7 @@ class DeploymentController(WorldController):
 
     def _status(self, d: Obj, new_rs: Obj | None, old: list[Obj], *, created: bool = False) -> None:
         all_rs = [*([new_rs] if new_rs else []), *old]
-        desired = replicas(d)
+        desired = replicas_of(d)
         _, unavailable = max_surge_unavailable(d)
 
         def total(field: str) -> int:
@@ -390,7 +384,7 @@ class DeploymentController(WorldController):
             "updatedReplicas": int(dig(new_rs, "status", "replicas", default=0)) if new_rs else 0,
             "readyReplicas": total("readyReplicas"),
             "availableReplicas": available,
-            "unavailableReplicas": max(0, sum(replicas(rs) for rs in all_rs) - available),
+            "unavailableReplicas": max(0, sum(replicas_of(rs) for rs in all_rs) - available),
         }
         if before.get("collisionCount"):
             status["collisionCount"] = before["collisionCount"]
@@ -437,7 +431,7 @@ class DeploymentController(WorldController):
             return [c for c in conditions if c.get("type") != "Progressing"]
         name = new_rs["metadata"]["name"] if new_rs else ""
         current = condition({"status": {"conditions": conditions}}, "Progressing")
-        desired = replicas(d)
+        desired = replicas_of(d)
         if (
             current is not None
             and current.get("reason") == "NewReplicaSetAvailable"

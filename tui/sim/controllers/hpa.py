@@ -20,6 +20,7 @@ from tui.sim.objects import (
     format_cpu,
     format_memory,
     is_deleting,
+    replicas_of,
     selector_matches,
     set_condition,
 )
@@ -91,7 +92,7 @@ class HPAController(WorldController):
             )
             self._write(hpa, {**status, "conditions": conditions})
             return
-        current = int(dig(target, "spec", "replicas", default=1))
+        current = replicas_of(target)
         low, high = int(spec.get("minReplicas", 1)), int(spec.get("maxReplicas", 1))
         proposals, metrics, labels = self._measure(hpa, target, current)
         if not proposals:

@@ -193,6 +193,8 @@ class Kubelet(WorldController):
         self._later(run, SANDBOX, self._sandbox_ready)
 
     def _later(self, run: PodRun, delay: float, fn: Any, *args: Any) -> None:
+        """fn(run, *args) after `delay`, unless by then the run was voided (epoch bumped),
+        replaced or frozen: a timer must not act on a pod life that is over."""
         epoch = run.epoch
 
         def fire() -> None:
@@ -210,13 +212,7 @@ class Kubelet(WorldController):
         else:
             run.ip = self.world.ips.allocate(run.node)
         run.sandbox = True
-        pending = [c for c in run.inits if not c.done]
-        if pending:
-            self._prepare(run, pending[0])
-        else:
-            for container in run.containers:
-                self._prepare(run, container)
-        self._write(run)
+        self._prepare_next(run)
 
     # -- images --------------------------------------------------------------------------
 
@@ -312,13 +308,13 @@ class Kubelet(WorldController):
             pass
         elif probe is None:
             c.ready = True
-        elif plan.ready:
-            delay = max(plan.ready_after, float(probe.get("initialDelaySeconds", 0)))
-            self._later(run, delay, self._became_ready, c, instance)
         else:
-            period = float(probe.get("periodSeconds", 10))
             delay = max(plan.ready_after, float(probe.get("initialDelaySeconds", 0)))
-            self._later(run, delay, self._probe_failed, c, instance, period)
+            if plan.ready:
+                self._later(run, delay, self._became_ready, c, instance)
+            else:
+                period = float(probe.get("periodSeconds", 10))
+                self._later(run, delay, self._probe_failed, c, instance, period)
         if plan.runs_for is not None:
             self._later(run, plan.runs_for, self._exited, c, instance)
         self._write(run)
@@ -358,7 +354,7 @@ class Kubelet(WorldController):
         self._write(run)
         if c.init and plan.exit_code == 0:
             c.done = True
-            self._later(run, START, self._next_init)
+            self._later(run, START, self._prepare_next)
             return
         if run.restart_policy == "Never" or (
             run.restart_policy == "OnFailure" and plan.exit_code == 0
@@ -400,7 +396,8 @@ class Kubelet(WorldController):
         self._prepare(run, c)
         self._write(run)
 
-    def _next_init(self, run: PodRun) -> None:
+    def _prepare_next(self, run: PodRun) -> None:
+        """Init containers run one at a time, in order; the others all at once after them."""
         pending = [c for c in run.inits if not c.done]
         if pending:
             self._prepare(run, pending[0])
@@ -443,20 +440,17 @@ class Kubelet(WorldController):
             if c.state == "running" and c.current is not None:
                 self._event(run, c, "Normal", "Killing", f"Stopping container {c.name}")
                 stop = max(stop, c.current.plan.stop_seconds)
-        stop = min(float(grace), stop)
-        epoch = run.epoch
+        self._later(run, min(float(grace), stop), self._stopped)
 
-        def gone() -> None:
-            if run.epoch == epoch and self.runs.get(run.key) is run and not run.frozen:
-                for c in run.containers:
-                    if c.current is not None and c.current.end is None:
-                        c.current.end = self.clock.sim()
-                        c.current.finished_at = self.clock.stamp()
-                current = self._pod(run)
-                if current is not None:
-                    self._remove(current)
-
-        self.engine.call_later(stop, gone)
+    def _stopped(self, run: PodRun) -> None:
+        """The grace period is over: every container has ended and the pod goes."""
+        for c in run.containers:
+            if c.current is not None and c.current.end is None:
+                c.current.end = self.clock.sim()
+                c.current.finished_at = self.clock.stamp()
+        current = self._pod(run)
+        if current is not None:
+            self._remove(current)
 
     # -- nodes -------------------------------------------------------------------------------
 

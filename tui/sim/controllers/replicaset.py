@@ -6,10 +6,10 @@ from tui.sim.controllers.base import Obj, WorldController, new_pod
 from tui.sim.objects import (
     condition,
     condition_true,
-    controller_of,
     dig,
     is_deleting,
     parse_time,
+    replicas_of,
     selector_matches,
 )
 from tui.sim.resources import PODS, REPLICASETS
@@ -58,9 +58,7 @@ class ReplicaSetController(WorldController):
 
     def observe(self, change: Change) -> None:
         if change.rtype is PODS:
-            ref = controller_of(change.obj)
-            if ref and ref.get("kind") == "ReplicaSet":
-                self.enqueue((change.obj["metadata"].get("namespace", ""), ref["name"]))
+            self.enqueue_controller(change.obj, "ReplicaSet")
             return
         super().observe(change)
 
@@ -70,7 +68,7 @@ class ReplicaSetController(WorldController):
             return
         pods = self.owned_pods(rs)
         active = [p for p in pods if is_active(p)]
-        wanted = int(dig(rs, "spec", "replicas", default=1))
+        wanted = replicas_of(rs)
         if len(active) < wanted:
             for _ in range(wanted - len(active)):
                 active.append(self._create(rs))

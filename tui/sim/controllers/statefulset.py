@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from tui.sim.controllers.base import Obj, WorldController, new_pod
 from tui.sim.controllers.replicaset import is_ready
-from tui.sim.objects import controller_of, dig, is_deleting, template_hash
+from tui.sim.objects import REVISION_LABEL, dig, is_deleting, replicas_of, template_hash
 from tui.sim.resources import PODS, STATEFULSETS
 from tui.sim.store import Change
-
-REVISION_LABEL = "controller-revision-hash"
 
 
 def ordinal(sts: Obj, pod: Obj) -> int:
@@ -32,9 +30,7 @@ class StatefulSetController(WorldController):
 
     def observe(self, change: Change) -> None:
         if change.rtype is PODS:
-            ref = controller_of(change.obj)
-            if ref and ref.get("kind") == "StatefulSet":
-                self.enqueue((change.obj["metadata"].get("namespace", ""), ref["name"]))
+            self.enqueue_controller(change.obj, "StatefulSet")
             return
         super().observe(change)
 
@@ -44,7 +40,7 @@ class StatefulSetController(WorldController):
             return
         update_revision = f"{sts['metadata']['name']}-{template_hash(sts['spec']['template'])}"
         pods = {ordinal(sts, p): p for p in self.owned_pods(sts)}
-        wanted = int(dig(sts, "spec", "replicas", default=1))
+        wanted = replicas_of(sts)
         parallel = dig(sts, "spec", "podManagementPolicy") == "Parallel"
         self._reconcile(sts, pods, wanted, update_revision, parallel)
         self._status(sts, self.owned_pods(sts), update_revision)
@@ -135,7 +131,7 @@ class StatefulSetController(WorldController):
         updated = sum(
             1 for p in live if p["metadata"].get("labels", {}).get(REVISION_LABEL) == revision
         )
-        wanted = int(dig(sts, "spec", "replicas", default=1))
+        wanted = replicas_of(sts)
         if updated == wanted and len(live) == wanted:
             current_revision = revision
         ready = sum(1 for p in live if is_ready(p))

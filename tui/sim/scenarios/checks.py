@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from tui.sim.objects import dig, is_deleting
+from tui.sim.objects import dig, is_deleting, replicas_of
 from tui.sim.resources import DEPLOYMENTS, ENDPOINTS, PODS, STATEFULSETS
 from tui.sources.podstatus import pod_status
 
@@ -20,7 +20,7 @@ def deployment_ready(world: World, namespace: str, name: str) -> bool:
     d = world.find(DEPLOYMENTS, namespace, name)
     if d is None:
         return False
-    wanted = int(dig(d, "spec", "replicas", default=1))
+    wanted = replicas_of(d)
     status = d.get("status") or {}
     return (
         status.get("observedGeneration", 0) >= d["metadata"].get("generation", 1)
@@ -34,7 +34,7 @@ def statefulset_ready(world: World, namespace: str, name: str) -> bool:
     sts = world.find(STATEFULSETS, namespace, name)
     if sts is None:
         return False
-    wanted = int(dig(sts, "spec", "replicas", default=1))
+    wanted = replicas_of(sts)
     status = sts.get("status") or {}
     return int(status.get("readyReplicas", 0)) == wanted and status.get(
         "currentRevision"
@@ -49,7 +49,7 @@ def unready_workloads(world: World, *, skip: tuple[str, ...] = ()) -> list[str]:
             key = f"{obj['metadata']['namespace']}/{obj['metadata']['name']}"
             if key in skip:
                 continue
-            wanted = int(dig(obj, "spec", "replicas", default=1))
+            wanted = replicas_of(obj)
             ready = int(dig(obj, "status", "readyReplicas", default=0))
             if ready < wanted:
                 short.append(f"{key} {ready}/{wanted} ready")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.sim.objects import dig
+from tui.sim.objects import dig, replicas_of
 from tui.sim.resources import DEPLOYMENTS, PODS
 from tui.sim.scenarios import build as b
 from tui.sim.scenarios import checks
@@ -99,7 +99,7 @@ class NodeNotReady(Scenario):
             if not checks.deployment_ready(
                 world, d["metadata"]["namespace"], d["metadata"]["name"]
             ):
-                wanted = int(dig(d, "spec", "replicas", default=1))
+                wanted = replicas_of(d)
                 short.append(f"{name} {dig(d, 'status', 'availableReplicas', default=0)}/{wanted}")
         pending = [p["metadata"]["name"] for p in checks.pending_pods(world)]
         if not short:
