@@ -16,7 +16,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList
 
 from tests.conftest import wait_for
-from tests.helpers.fixed import FixedClock, FrozenSampler
+from tests.helpers.fixed import NO_CLUSTER, FixedClock, FrozenSampler
 from tui.app import WarRoomApp
 from tui.config import Settings
 from tui.screens.console import PANE_ORDER, ConsoleScreen
@@ -49,6 +49,7 @@ def app_factory(
             actor="alice@bastion-1",
             clock=clock,
             sampler_factory=overrides.pop("sampler_factory", FrozenSampler),  # type: ignore[arg-type]
+            kube_options=overrides.pop("kube_options", NO_CLUSTER),  # type: ignore[arg-type]
             **overrides,  # type: ignore[arg-type]
         )
 

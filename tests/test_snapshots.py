@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_coroutine, wait_for
-from tests.helpers.fixed import T0, FixedClock, FrozenSampler
+from tests.helpers.fixed import NO_CLUSTER, T0, FixedClock, FrozenSampler
 from tui.app import WarRoomApp
 from tui.config import Settings
 from tui.timeline.model import EventKind
@@ -50,8 +50,9 @@ def scripted_app(
 
     def make() -> WarRoomApp:
         return WarRoomApp(
-            settings, path, actor="alice@bastion-1", clock=clock, sampler_factory=FrozenSampler
-        )
+            settings, path, actor="alice@bastion-1", clock=clock, sampler_factory=FrozenSampler,
+            kube_options=NO_CLUSTER,
+        )  # fmt: skip
 
     return make
 

@@ -23,15 +23,20 @@ from textual.screen import Screen
 
 from tui.config import Settings
 from tui.identity import current_actor
+from tui.kube_flow import KubeFlow
+from tui.kube_session import KubeOptions, KubeSession, KubeUnavailableError
 from tui.messages import (
     HostHistory,
     HostSampled,
     HostUnavailable,
+    KubeUnavailable,
+    KubeUpdated,
     TimelineAppended,
     TimelineTrouble,
 )
 from tui.safetext import one_line
 from tui.screens.console import PANE_ORDER, ConsoleScreen
+from tui.sources.kube.model import Transition
 from tui.sources.thresholds import Crossing, ThresholdTracker
 from tui.timeline.model import (
     Event,
@@ -47,6 +52,15 @@ from tui.timeline.model import (
 from tui.timeline.store import StoreError, TimelineStore
 from widgets.banner import IncidentBanner
 from widgets.format import short_duration
+from widgets.kube_requests import (
+    ActionRequested,
+    DetailRequested,
+    DrillRequested,
+    LogsRequested,
+    SwitchRequested,
+    YamlRequested,
+)
+from widgets.pods_pane import PodsPane
 from widgets.timeline_pane import TimelinePane
 
 Clock = Callable[[], datetime]
@@ -83,6 +97,7 @@ class WarRoomApp(App[None]):
         clock: Clock = utc_now,
         sampler_factory: SamplerFactory | None = None,
         initial_state: IncidentState | None = None,
+        kube_options: KubeOptions | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -99,6 +114,9 @@ class WarRoomApp(App[None]):
         self.folder: StateFolder | None = None
         # Set once the incident file is open: workers that record wait for it.
         self._store_ready = asyncio.Event()
+        self.kube = KubeSession(kube_options or KubeOptions(), settings.kube)
+        self.kube_flow = KubeFlow(self)
+        self.drill: Any = None  # a ClusterThread when a drill was started from the console
         self._timeline_wake = asyncio.Event()
 
     # -- lifecycle -----------------------------------------------------------------
@@ -127,8 +145,20 @@ class WarRoomApp(App[None]):
     def _start_workers(self) -> None:
         self.run_worker(self._follow_timeline(), name="timeline", exit_on_error=False)
         self.run_worker(self._sample_host(), name="host", exit_on_error=False)
+        self._start_kube()
+
+    def _start_kube(self) -> None:
+        self.run_worker(self._watch_kube(), name="kube", group="kube", exit_on_error=False,
+                        exclusive=True)  # fmt: skip
+
+    def restart_kube(self) -> None:
+        """Watch again with the session's (new) options: replaces the running worker."""
+        self._start_kube()
 
     async def on_unmount(self) -> None:
+        self.kube.stop()
+        if self.drill is not None:
+            self.drill.stop()
         if self.store is not None:
             await self.store.close()
 
@@ -263,6 +293,67 @@ class WarRoomApp(App[None]):
             self.notify(f"Could not record a host alert: {error}", severity="error", markup=False)
             return
         self._timeline_wake.set()
+
+    # -- kubernetes --------------------------------------------------------------------
+
+    def _pods_pane(self) -> Any:
+        return self.console_screen.pane("pods")
+
+    async def _watch_kube(self) -> None:
+        pane = self._pods_pane()
+        try:
+            await self.kube.connect()
+        except KubeUnavailableError as error:
+            pane.post_message(KubeUnavailable(error.reason, offer_drill=error.offer_drill))
+            return
+        await asyncio.to_thread(self.kube.start)
+        contexts = self.kube.contexts
+        await self.kube.run(
+            lambda delta: pane.post_message(KubeUpdated(delta, contexts)),
+            self._record_kube_transition,
+        )
+
+    async def _record_kube_transition(self, transition: Transition) -> None:
+        await self._store_ready.wait()
+        try:
+            await self._store().record_transition(
+                EventKind.K8S_TRANSITION,
+                transition.text,
+                subject=transition.subject,
+                state=transition.state,
+                quiet_state="ok",
+                data=transition.data,
+                actor=self.actor,
+                source="kubernetes",
+            )
+        except StoreError as error:
+            self.notify(f"Could not record a cluster change: {error}", severity="error",
+                        markup=False)  # fmt: skip
+            return
+        self._timeline_wake.set()
+
+    @work(group="kube-actions")
+    async def on_action_requested(self, message: ActionRequested) -> None:
+        await self.kube_flow.run(message.action, message.row, message.amount)
+
+    @work(group="kube-views")
+    async def on_detail_requested(self, message: DetailRequested) -> None:
+        await self.kube_flow.show_detail(message.row)
+
+    @work(group="kube-views")
+    async def on_yaml_requested(self, message: YamlRequested) -> None:
+        await self.kube_flow.show_yaml(message.row)
+
+    def on_logs_requested(self, message: LogsRequested) -> None:
+        self.kube_flow.send_to_logs(message.row, previous=message.previous)
+
+    @work(group="kube-views")
+    async def on_switch_requested(self, message: SwitchRequested) -> None:
+        await self.kube_flow.switch(message.what)
+
+    @work(group="kube-views")
+    async def on_drill_requested(self, message: DrillRequested) -> None:
+        await self.kube_flow.start_drill()
 
     # -- recording -------------------------------------------------------------------
 
@@ -425,6 +516,7 @@ class WarRoomApp(App[None]):
         timeline_keys = [*describe_bindings(TimelinePane.BINDINGS), ("Enter", "Event details")]
         groups = [
             ("Console", describe_bindings(ConsoleScreen.BINDINGS)),
+            ("Pods pane", describe_bindings(PodsPane.BINDINGS)),
             ("Timeline pane", timeline_keys),
             ("Anywhere", [("ctrl-p", "Command palette: every action by name"), ("ctrl-q", "Quit")]),
         ]

@@ -71,8 +71,26 @@ class TimelineSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class KubeSettings:
+    """The Kubernetes views: which contexts count as production, how often to refresh."""
+
+    # Contexts matching any of these shell patterns are production: actions
+    # there need the object's name typed to confirm.
+    production_contexts: tuple[str, ...] = ("*prod*", "*prd*")
+    # Contexts matching these never get an action from warroom (as --readonly).
+    readonly_contexts: tuple[str, ...] = ()
+    # How often the panes get what changed (seconds).
+    update_seconds: float = 0.25
+    # metrics.k8s.io is polled, not watched.
+    metrics_seconds: float = 15.0
+    # A pod Pending, ContainerCreating or Terminating longer than this is news.
+    settle_seconds: float = 120.0
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     host: HostSettings = field(default_factory=HostSettings)
+    kube: KubeSettings = field(default_factory=KubeSettings)
     incidents: IncidentSettings = field(default_factory=IncidentSettings)
     timeline: TimelineSettings = field(default_factory=TimelineSettings)
     config_path: Path | None = None
@@ -80,6 +98,7 @@ class Settings:
 
 SECTIONS: dict[str, type[Any]] = {
     "host": HostSettings,
+    "kube": KubeSettings,
     "incidents": IncidentSettings,
     "timeline": TimelineSettings,
 }
@@ -156,6 +175,12 @@ def _build_section(section: str, cls: type[Any], given: dict[str, tuple[Any, str
 
 
 def _convert(value: Any, target: type[Any]) -> Any:
+    if target is tuple:
+        # A TOML array, or a comma-separated list in the environment.
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+            raise TypeError(value)
+        return tuple(item.strip() for item in items if item.strip())
     if target is bool:
         if isinstance(value, bool):
             return value
@@ -177,6 +202,8 @@ def _convert(value: Any, target: type[Any]) -> Any:
 
 
 def _type_name(default: Any) -> str:
+    if isinstance(default, tuple):
+        return "list of strings"
     if isinstance(default, Severity):
         return "severity (P0, P1, P2 or P3)"
     if isinstance(default, Path):
@@ -204,5 +231,12 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("host.load_warning_per_core must be above 0 and below the critical one")
     if not 0.1 <= settings.timeline.poll_seconds <= 60:
         raise ConfigError("timeline.poll_seconds must be between 0.1 and 60")
+    kube = settings.kube
+    if not 0.05 <= kube.update_seconds <= 10:
+        raise ConfigError("kube.update_seconds must be between 0.05 and 10")
+    if not 1 <= kube.metrics_seconds <= 3600:
+        raise ConfigError("kube.metrics_seconds must be between 1 and 3600")
+    if not 1 <= kube.settle_seconds <= 86400:
+        raise ConfigError("kube.settle_seconds must be between 1 and 86400")
     if not 10 <= settings.timeline.pane_limit <= 1_000_000:
         raise ConfigError("timeline.pane_limit must be between 10 and 1000000")

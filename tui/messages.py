@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from tui.sources.host_rows import HostSample
+from tui.sources.kube.model import Delta
 from tui.sources.thresholds import Reading
 from tui.timeline.model import Event, IncidentState
 
@@ -63,3 +64,21 @@ class TimelineTrouble(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
+
+
+class KubeUpdated(Message):
+    """What changed in the clusters in view since the last update (rows by key)."""
+
+    def __init__(self, delta: Delta, contexts: tuple[str, ...]) -> None:
+        super().__init__()
+        self.delta = delta
+        self.contexts = contexts
+
+
+class KubeUnavailable(Message):
+    """No cluster to show: no kubeconfig, or none of its contexts could be used."""
+
+    def __init__(self, reason: str, *, offer_drill: bool) -> None:
+        super().__init__()
+        self.reason = reason
+        self.offer_drill = offer_drill

@@ -5,7 +5,7 @@ from __future__ import annotations
 KEY_NAMES = {
     "question_mark": "?", "shift+tab": "shift-tab", "ctrl+p": "ctrl-p", "ctrl+q": "ctrl-q",
     "ctrl+d": "ctrl-d", "ctrl+s": "ctrl-s", "enter": "Enter", "escape": "Esc", "space": "space",
-    "slash": "/", "plus": "+", "minus": "-",
+    "slash": "/", "plus": "+", "minus": "-", "equals_sign": "=",
 }  # fmt: skip
 
 

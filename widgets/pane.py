@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.containers import Vertical
 from textual.widget import Widget
 
@@ -42,6 +43,10 @@ class Pane(Vertical):
                 return widget
         return self
 
-    def set_status(self, text: str) -> None:
-        """A short state shown in the border (e.g. 'live', 'not connected')."""
-        self.border_subtitle = text
+    def set_status(self, text: str | Text) -> None:
+        """A short state shown in the border (e.g. 'live', 'not connected').
+
+        A plain string may carry an error message from outside: it becomes Text,
+        never markup.
+        """
+        self.border_subtitle = Text(text) if isinstance(text, str) else text

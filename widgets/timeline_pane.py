@@ -26,6 +26,8 @@ KIND_STYLES: dict[str, str] = {
     EventKind.NOTE: "bold",
     EventKind.HOST_ALERT: "yellow",
     EventKind.PIN_CHANGED: "dim",
+    EventKind.K8S_TRANSITION: "dark_orange",
+    EventKind.K8S_ACTION: "bold blue",
 }
 
 KIND_LABELS: dict[str, str] = {
@@ -33,6 +35,8 @@ KIND_LABELS: dict[str, str] = {
     EventKind.STATUS_CHANGED: "status",
     EventKind.HOST_ALERT: "host",
     EventKind.PIN_CHANGED: "pin",
+    EventKind.K8S_TRANSITION: "k8s",
+    EventKind.K8S_ACTION: "action",
 }
 
 PIN_MARK = "★"

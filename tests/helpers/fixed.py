@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from tui.kube_session import KubeOptions
 from tui.sources.host_rows import DiskUsage, HostSample, ProcessRow
 
 T0 = datetime(2026, 11, 22, 14, 35, 0, tzinfo=UTC)
@@ -68,3 +70,8 @@ class FrozenSampler:
 
     def sample(self) -> HostSample:
         return self.sample_value
+
+
+# A kubeconfig that is never there, whatever the machine: the Pods pane says the
+# same thing in every run (tests that need a cluster start a drill).
+NO_CLUSTER = KubeOptions(kubeconfig=Path("/nonexistent/warroom-tests/kubeconfig"))

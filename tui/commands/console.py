@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tui.config import Settings, load_settings
 from tui.identity import current_actor
+from tui.kube_session import KubeOptions
 from tui.safetext import one_line
 from tui.timeline.model import EventKind, IncidentState, Severity, utc_now
 from tui.timeline.store import StoreError, TimelineStore
@@ -48,6 +49,29 @@ def add_console_flags(parser: argparse.ArgumentParser) -> None:
         help="no changes to clusters, containers or hosts; the timeline is still recorded",
     )
     parser.add_argument("--config", type=Path, metavar="PATH", help="settings file (TOML)")
+    kube = parser.add_argument_group("Kubernetes (as kubectl takes them)")
+    kube.add_argument(
+        "--kubeconfig", type=Path, metavar="PATH",
+        help="kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)",
+    )  # fmt: skip
+    kube.add_argument(
+        "--context", action="append", default=[], metavar="NAME",
+        help="context to show; repeat for several clusters in one view (default: current)",
+    )  # fmt: skip
+    kube.add_argument(
+        "-n", "--namespace", action="append", default=[], metavar="NS",
+        help="namespace to show; repeatable (default: the context's, else 'default')",
+    )  # fmt: skip
+    kube.add_argument("-A", "--all-namespaces", action="store_true", help="show every namespace")
+
+
+def kube_options(args: argparse.Namespace) -> KubeOptions:
+    return KubeOptions(
+        kubeconfig=args.kubeconfig.expanduser() if args.kubeconfig else None,
+        contexts=tuple(dict.fromkeys(args.context)),
+        namespaces=tuple(dict.fromkeys(args.namespace)),
+        all_namespaces=args.all_namespaces,
+    )
 
 
 def slug(title: str) -> str:
@@ -108,7 +132,14 @@ def run(args: argparse.Namespace) -> int:
     path, state, notices = asyncio.run(prepare_incident(args, settings, actor))
     from tui.app import WarRoomApp  # Textual loads only when the console really opens
 
-    app = WarRoomApp(settings, path, readonly=args.readonly, actor=actor, initial_state=state)
+    app = WarRoomApp(
+        settings,
+        path,
+        readonly=args.readonly,
+        actor=actor,
+        initial_state=state,
+        kube_options=kube_options(args),
+    )
     app.run()
     if app.fatal_error:
         raise StoreError(app.fatal_error)

@@ -46,9 +46,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot start the drill cluster: {error}") from None
     try:
         path = cluster.write_kubeconfig(default_kubeconfig_path("demo-kubeconfig"))
-        # The console finds the cluster the way it finds any cluster: KUBECONFIG.
+        # The console finds the cluster the way it finds any cluster: a kubeconfig
+        # (also exported, for commands run from the console).
         os.environ["KUBECONFIG"] = str(path)
-        os.environ.pop("KUBECONTEXT", None)
+        args.kubeconfig = path
+        args.context = args.context or ["warroom-drill"]
+        if not args.namespace:
+            args.all_namespaces = True
         if not args.title:
             args.title = f"Drill: {args.scenario}"
         return console.run(args)

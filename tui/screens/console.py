@@ -20,6 +20,7 @@ from widgets.banner import IncidentBanner
 from widgets.host_pane import HostPane
 from widgets.key_bar import KeyBar
 from widgets.pane import Pane
+from widgets.pods_pane import PodsPane
 from widgets.timeline_pane import TimelinePane
 from widgets.unavailable_pane import UnavailablePane
 
@@ -30,12 +31,6 @@ NARROW_HEIGHT = 32
 PANE_ORDER = ("pods", "ingress", "host", "logs", "runbook", "timeline")
 
 UNAVAILABLE: dict[str, tuple[str, str, str]] = {
-    "pods": (
-        "Pods",
-        "Kubernetes: not connected",
-        "This build has no Kubernetes source yet: pods, events and workloads will appear"
-        " here, read through your kubeconfig.",
-    ),
     "ingress": (
         "Ingress",
         "Ingress and TLS checks: not connected",
@@ -93,6 +88,8 @@ class ConsoleScreen(Screen[None]):
     ConsoleScreen #panes {
         layout: grid;
         grid-size: 3 2;
+        /* Pods and Logs (left) need the most width: tables and log lines. */
+        grid-columns: 3fr 2fr 2fr;
         height: 1fr;
     }
     ConsoleScreen #pane-tabs { display: none; height: 2; }
@@ -129,11 +126,15 @@ class ConsoleScreen(Screen[None]):
         )  # fmt: skip
 
     def _title_of(self, pane_id: str) -> str:
-        return {"host": "Host", "timeline": "Timeline"}.get(pane_id) or UNAVAILABLE[pane_id][0]
+        return {"host": "Host", "timeline": "Timeline", "pods": "Pods"}.get(pane_id) or UNAVAILABLE[
+            pane_id
+        ][0]
 
     def _make_pane(self, pane_id: str, number: int) -> Pane:
         if pane_id == "host":
             return HostPane(number, id=pane_id)
+        if pane_id == "pods":
+            return PodsPane(number, id=pane_id)
         if pane_id == "timeline":
             return TimelinePane(number, limit=self._timeline_limit, id=pane_id)
         title, headline, detail = UNAVAILABLE[pane_id]

@@ -87,6 +87,8 @@ class EventKind(StrEnum):
     NOTE = "note"
     PIN_CHANGED = "pin_changed"
     HOST_ALERT = "host_alert"
+    K8S_TRANSITION = "k8s_transition"  # a pod, node or deployment changed state
+    K8S_ACTION = "k8s_action"  # an operator's action on a cluster, whatever its outcome
 
 
 # Kinds added by later capabilities still load: the store keeps `kind` as text.

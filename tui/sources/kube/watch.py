@@ -1,0 +1,213 @@
+"""List+watch of one resource kind in one scope, kept alive whatever happens.
+
+Like client-go's reflector: list (in pages), then watch from the list's
+resourceVersion with bookmarks, resume from the last version seen after a
+dropped stream, relist after 410 Gone, back off on errors, and report the
+connection state ("live", "reconnecting in 4 s: connection refused",
+"forbidden: pods in prod") so the pane can say it. Runs in a daemon thread; a
+stop event ends it at the next line or timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from tui.sources.kube.client import KubeClient, KubeError, object_path
+
+Obj = dict[str, Any]
+PAGE = 500
+WATCH_SECONDS = 300  # the server ends each watch after this; we resume at once
+BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    group: str
+    version: str
+    plural: str
+    label: str  # how people say it: "pods", "deployments"
+    namespaced: bool = True
+
+
+PODS = Kind("", "v1", "pods", "pods")
+EVENTS = Kind("", "v1", "events", "events")
+NODES = Kind("", "v1", "nodes", "nodes", namespaced=False)
+DEPLOYMENTS = Kind("apps", "v1", "deployments", "deployments")
+REPLICASETS = Kind("apps", "v1", "replicasets", "replicasets")
+STATEFULSETS = Kind("apps", "v1", "statefulsets", "statefulsets")
+DAEMONSETS = Kind("apps", "v1", "daemonsets", "daemonsets")
+HPAS = Kind("autoscaling", "v2", "horizontalpodautoscalers", "hpa")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What one watch covers: a kind, in a context, in a namespace (None: all)."""
+
+    context: str
+    kind: Kind
+    namespace: str | None
+
+    def describe(self) -> str:
+        where = f" in {self.namespace}" if self.namespace and self.kind.namespaced else ""
+        return f"{self.kind.label}{where}"
+
+
+@dataclass(frozen=True, slots=True)
+class WatchState:
+    scope: Scope
+    status: str  # connecting, live, reconnecting, forbidden, unauthorized, error
+    message: str = ""
+    retry_at: float | None = None  # time.monotonic() of the next attempt
+
+    @property
+    def healthy(self) -> bool:
+        return self.status == "live"
+
+    def describe(self, now: float | None = None) -> str:
+        if self.status == "live":
+            return "live"
+        if self.status == "forbidden":
+            return f"forbidden: {self.scope.describe()}"
+        if self.retry_at is not None:
+            seconds = max(0, round(self.retry_at - (now or time.monotonic())))
+            return f"{self.status} in {seconds} s: {self.message}"
+        return f"{self.status}: {self.message}" if self.message else self.status
+
+
+class Sink(Protocol):
+    """Where a watch delivers (called from its thread; must be thread-safe)."""
+
+    def reset(self, scope: Scope, items: list[Obj]) -> None: ...
+
+    def apply(self, scope: Scope, event_type: str, obj: Obj) -> None: ...
+
+    def state(self, state: WatchState) -> None: ...
+
+
+def slim(obj: Obj) -> Obj:
+    """Drop what warroom never shows and what costs memory at 5,000 pods."""
+    metadata = obj.get("metadata")
+    if isinstance(metadata, dict):
+        metadata.pop("managedFields", None)
+        annotations = metadata.get("annotations")
+        if isinstance(annotations, dict):
+            annotations.pop("kubectl.kubernetes.io/last-applied-configuration", None)
+    return obj
+
+
+class ResourceWatch:
+    def __init__(
+        self,
+        client: Callable[[], KubeClient],
+        scope: Scope,
+        sink: Sink,
+        stop: threading.Event,
+        *,
+        sleep: Callable[[float], bool] | None = None,
+    ) -> None:
+        self._client_factory = client
+        self.scope = scope
+        self._sink = sink
+        self._stop = stop
+        # Waiting on the stop event makes a back-off end the moment we quit.
+        self._sleep = sleep or stop.wait
+        self.thread = threading.Thread(
+            target=self._run, name=f"watch-{scope.context}-{scope.kind.plural}", daemon=True
+        )
+
+    def start(self) -> None:
+        self.thread.start()
+
+    @property
+    def _path(self) -> str:
+        kind = self.scope.kind
+        namespace = self.scope.namespace if kind.namespaced else None
+        return object_path(kind.group, kind.version, kind.plural, namespace)
+
+    def _run(self) -> None:
+        failures = 0
+        version: str | None = None
+        client: KubeClient | None = None
+        self._sink.state(WatchState(self.scope, "connecting"))
+        while not self._stop.is_set():
+            try:
+                if client is None:
+                    client = self._client_factory()
+                if version is None:
+                    version = self._list(client)
+                    self._sink.state(WatchState(self.scope, "live"))
+                    failures = 0
+                version = self._watch(client, version, reconnected=failures > 0)
+                failures = 0
+            except KubeError as error:
+                if error.kind == "gone":
+                    version = None  # too old to resume: list again
+                    continue
+                if error.kind == "config":
+                    self._sink.state(WatchState(self.scope, "error", error.message))
+                    return
+                delay = BACKOFF[min(failures, len(BACKOFF) - 1)]
+                if error.kind in ("forbidden", "unauthorized", "notfound"):
+                    # Permissions and missing APIs change slowly: retry at the slow end.
+                    delay = BACKOFF[-1]
+                failures += 1
+                status = {"forbidden": "forbidden", "unauthorized": "unauthorized"}.get(
+                    error.kind, "reconnecting"
+                )
+                self._sink.state(
+                    WatchState(self.scope, status, error.message, time.monotonic() + delay)
+                )
+                if self._sleep(delay):
+                    break
+                if status != "reconnecting":
+                    version = None
+
+    def _list(self, client: KubeClient) -> str:
+        items: list[Obj] = []
+        token: str | None = None
+        while True:
+            page = client.get(self._path, {"limit": PAGE, "continue": token})
+            items.extend(slim(item) for item in page.get("items") or [])
+            metadata = page.get("metadata") or {}
+            token = metadata.get("continue")
+            if not token:
+                self._sink.reset(self.scope, items)
+                return str(metadata.get("resourceVersion") or "0")
+
+    def _watch(self, client: KubeClient, version: str, *, reconnected: bool) -> str:
+        """Follow changes from `version`; return the last version seen when the stream ends."""
+        query = {
+            "watch": "1",
+            "resourceVersion": version,
+            "allowWatchBookmarks": "true",
+            "timeoutSeconds": WATCH_SECONDS,
+        }
+        stream = client.lines(self._path, query)
+        if reconnected:  # resumed from the last version seen: nothing was missed
+            self._sink.state(WatchState(self.scope, "live"))
+        for line in stream:
+            if self._stop.is_set():
+                break
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            event_type = event.get("type")
+            obj = event.get("object") or {}
+            if event_type == "ERROR":
+                code = obj.get("code")
+                message = obj.get("message") or "watch error"
+                if code == 410:
+                    raise KubeError("gone", message, status=410)
+                raise KubeError("server", message, status=code)
+            found = (obj.get("metadata") or {}).get("resourceVersion")
+            if found:
+                version = str(found)
+            if event_type in ("ADDED", "MODIFIED", "DELETED"):
+                self._sink.apply(self.scope, event_type, slim(obj))
+        return version
