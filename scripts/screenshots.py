@@ -22,6 +22,8 @@ from textual.pilot import Pilot  # noqa: E402
 
 from tui.app import WarRoomApp  # noqa: E402
 from tui.config import load_settings  # noqa: E402
+from tui.kube_session import KubeOptions  # noqa: E402
+from tui.sim.cluster import ClusterThread  # noqa: E402
 from tui.timeline.model import EventKind, Severity  # noqa: E402
 from tui.timeline.store import TimelineStore  # noqa: E402
 from widgets.host_pane import HostPane  # noqa: E402
@@ -57,18 +59,33 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause(2.5)  # a second host sample, so rates and sparklines show
 
 
-async def shoot(name: str, size: tuple[int, int], *steps: str) -> None:
+async def shoot(name: str, size: tuple[int, int], *steps: str, scenario: str | None = None) -> None:
+    """Run the console (on a drill cluster playing `scenario`, if given), press `steps`
+    ("wait" lets the live panes fill for a few seconds) and save the screen."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(environ={"WARROOM_INCIDENTS_DIRECTORY": tmp})
         db = Path(tmp) / "incident.db"
         await make_incident(db)
-        app = WarRoomApp(settings, db, actor=ACTOR)
-        async with app.run_test(size=size) as pilot:
-            await settle(pilot)
-            for key in steps:
-                await pilot.press(key)
-                await pilot.pause(0.2)
-            app.save_screenshot(filename=f"{name}.svg", path=str(OUT))
+        drill = ClusterThread(scenario) if scenario else None
+        kube = KubeOptions(kubeconfig=Path(tmp) / "none")
+        if drill is not None:
+            cluster = drill.start()
+            config = cluster.write_kubeconfig(Path(tmp) / "kubeconfig")
+            kube = KubeOptions(kubeconfig=config, contexts=("warroom-drill",), all_namespaces=True)
+        try:
+            app = WarRoomApp(settings, db, actor=ACTOR, kube_options=kube)
+            async with app.run_test(size=size) as pilot:
+                await settle(pilot)
+                for key in steps:
+                    if key == "wait":
+                        await pilot.pause(4)
+                        continue
+                    await pilot.press(key)
+                    await pilot.pause(0.3)
+                app.save_screenshot(filename=f"{name}.svg", path=str(OUT))
+        finally:
+            if drill is not None:
+                drill.stop()
         print(f"screenshots/{name}.svg")
 
 
@@ -78,6 +95,12 @@ async def main() -> None:
     await shoot("console-80x24", (80, 24))
     await shoot("timeline-80x24", (80, 24), "6")
     await shoot("help-160x48", (160, 48), "question_mark")
+    # On a drill cluster: the app pods crash-loop; their logs followed in the Logs pane.
+    await shoot("drill-site-down-160x48", (160, 48), "wait", "1", "l", "wait",
+                scenario="site-down")  # fmt: skip
+    # The Ingress pane zoomed on the www-missing drill: the finding and its runbook.
+    await shoot("ingress-www-missing-160x48", (160, 48), "wait", "2", "z",
+                scenario="www-missing")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -22,9 +22,12 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from tui.config import Settings
+from tui.docker_flow import DockerFlow
+from tui.edge_flow import EdgeFlow
 from tui.identity import current_actor
 from tui.kube_flow import KubeFlow
 from tui.kube_session import KubeOptions, KubeSession, KubeUnavailableError
+from tui.logs_flow import LogsFlow
 from tui.messages import (
     HostHistory,
     HostSampled,
@@ -34,9 +37,11 @@ from tui.messages import (
     TimelineAppended,
     TimelineTrouble,
 )
+from tui.process_flow import ProcessFlow
+from tui.runbook_flow import RunbookFlow
 from tui.safetext import one_line
 from tui.screens.console import PANE_ORDER, ConsoleScreen
-from tui.sources.kube.model import Transition
+from tui.sources.kube.model import Delta, Transition
 from tui.sources.thresholds import Crossing, ThresholdTracker
 from tui.timeline.model import (
     Event,
@@ -52,6 +57,7 @@ from tui.timeline.model import (
 from tui.timeline.store import StoreError, TimelineStore
 from widgets.banner import IncidentBanner
 from widgets.format import short_duration
+from widgets.ingress_pane import IngressPane
 from widgets.kube_requests import (
     ActionRequested,
     DetailRequested,
@@ -60,8 +66,17 @@ from widgets.kube_requests import (
     SwitchRequested,
     YamlRequested,
 )
+from widgets.logs_pane import LogEvidence, LogSaveRequested
 from widgets.pods_pane import PodsPane
+from widgets.runbook_pane import RunbookPane
 from widgets.timeline_pane import TimelinePane
+
+if TYPE_CHECKING:
+    from widgets.container_requests import (
+        ContainerActionRequested,
+        ContainerInspectRequested,
+        ContainerLogsRequested,
+    )
 
 Clock = Callable[[], datetime]
 SamplerFactory = Callable[[], Any]
@@ -98,6 +113,8 @@ class WarRoomApp(App[None]):
         sampler_factory: SamplerFactory | None = None,
         initial_state: IncidentState | None = None,
         kube_options: KubeOptions | None = None,
+        log_files: Sequence[Path] = (),
+        runbook_dirs: Sequence[Path] = (),
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -116,6 +133,12 @@ class WarRoomApp(App[None]):
         self._store_ready = asyncio.Event()
         self.kube = KubeSession(kube_options or KubeOptions(), settings.kube)
         self.kube_flow = KubeFlow(self)
+        self.logs_flow = LogsFlow(self)
+        self._log_files = tuple(log_files)
+        self.runbook_flow = RunbookFlow(self, runbook_dirs)
+        self.edge_flow = EdgeFlow(self)
+        self.docker_flow = DockerFlow(self)
+        self.process_flow = ProcessFlow(self)
         self.drill: Any = None  # a ClusterThread when a drill was started from the console
         self._timeline_wake = asyncio.Event()
 
@@ -124,7 +147,10 @@ class WarRoomApp(App[None]):
     def get_default_screen(self) -> Screen[Any]:
         # The console is the app's first and base screen: no blank default
         # screen is composed and drawn before it.
-        screen = ConsoleScreen(timeline_limit=self.settings.timeline.pane_limit)
+        screen = ConsoleScreen(
+            timeline_limit=self.settings.timeline.pane_limit,
+            log_capacity=self.settings.logs.buffer_lines,
+        )
         if self._initial_state is not None:
             # Drawn in the very first frame, from what the command line read.
             screen.banner.show(
@@ -146,6 +172,13 @@ class WarRoomApp(App[None]):
         self.run_worker(self._follow_timeline(), name="timeline", exit_on_error=False)
         self.run_worker(self._sample_host(), name="host", exit_on_error=False)
         self._start_kube()
+        if self._log_files:
+            title = ", ".join(path.name for path in self._log_files)
+            requests = self.logs_flow.file_requests(self._log_files)
+            self.run_worker(self.logs_flow.open(requests, title), group="logs", exit_on_error=False)
+        self.run_worker(self.runbook_flow.start(), name="runbooks", exit_on_error=False)
+        self.edge_flow.start()
+        self.docker_flow.start()
 
     def _start_kube(self) -> None:
         self.run_worker(self._watch_kube(), name="kube", group="kube", exit_on_error=False,
@@ -156,6 +189,9 @@ class WarRoomApp(App[None]):
         self._start_kube()
 
     async def on_unmount(self) -> None:
+        self.logs_flow.stop()
+        self.docker_flow.stop()
+        self.runbook_flow.stop()
         self.kube.stop()
         if self.drill is not None:
             self.drill.stop()
@@ -177,7 +213,10 @@ class WarRoomApp(App[None]):
             banner = self.console_screen.query_one(IncidentBanner)
         except (LookupError, NoMatches):
             return
-        banner.show(state, self.clock(), readonly=self.readonly, actor=self.actor)
+        now = self.clock()
+        # The process clocks tick with the banner: once a second, on the app's clock.
+        timers = self.process_flow.tick(now)
+        banner.show(state, now, readonly=self.readonly, actor=self.actor, process=timers)
 
     # -- workers -------------------------------------------------------------------
 
@@ -210,6 +249,7 @@ class WarRoomApp(App[None]):
                     new = await store.events(after_seq=folder.last_seq)
                     for event in new:
                         folder.apply(event)
+                        self.process_flow.apply(event)
                     if new or first:
                         pane.post_message(TimelineAppended(tuple(new), folder.snapshot()))
                         self.refresh_banner()
@@ -301,36 +341,48 @@ class WarRoomApp(App[None]):
 
     async def _watch_kube(self) -> None:
         pane = self._pods_pane()
+        ingress = self.console_screen.pane("ingress")
+        # A (re)start watches anew: the ingresses of the previous view go first.
+        self.edge_flow.reset_ingresses()
         try:
             await self.kube.connect()
         except KubeUnavailableError as error:
             pane.post_message(KubeUnavailable(error.reason, offer_drill=error.offer_drill))
+            ingress.post_message(KubeUnavailable(error.reason, offer_drill=error.offer_drill))
             return
         await asyncio.to_thread(self.kube.start)
         contexts = self.kube.contexts
-        await self.kube.run(
-            lambda delta: pane.post_message(KubeUpdated(delta, contexts)),
-            self._record_kube_transition,
-        )
 
-    async def _record_kube_transition(self, transition: Transition) -> None:
+        def publish(delta: Delta) -> None:
+            pane.post_message(KubeUpdated(delta, contexts))
+            if delta.ingresses or delta.edge_states is not None:
+                ingress.post_message(KubeUpdated(delta, contexts))
+                self.edge_flow.kube_updated(delta)
+
+        await self.kube.run(publish, self._record_kube_transition)
+
+    async def record_transition(
+        self, kind: str, text: str, *, subject: str, state: str, quiet_state: str,
+        data: dict[str, Any], source: str,
+    ) -> Event | None:  # fmt: skip
+        """Record a change of `subject`'s state, once per incident file (several consoles)."""
         await self._store_ready.wait()
         try:
-            await self._store().record_transition(
-                EventKind.K8S_TRANSITION,
-                transition.text,
-                subject=transition.subject,
-                state=transition.state,
-                quiet_state="ok",
-                data=transition.data,
-                actor=self.actor,
-                source="kubernetes",
-            )
+            event = await self._store().record_transition(
+                kind, text, subject=subject, state=state, quiet_state=quiet_state, data=data,
+                actor=self.actor, source=source,
+            )  # fmt: skip
         except StoreError as error:
-            self.notify(f"Could not record a cluster change: {error}", severity="error",
-                        markup=False)  # fmt: skip
-            return
+            self.notify(f"Could not record: {error}", severity="error", markup=False)
+            return None
         self._timeline_wake.set()
+        return event
+
+    async def _record_kube_transition(self, transition: Transition) -> None:
+        await self.record_transition(
+            EventKind.K8S_TRANSITION, transition.text, subject=transition.subject,
+            state=transition.state, quiet_state="ok", data=transition.data, source="kubernetes",
+        )  # fmt: skip
 
     @work(group="kube-actions")
     async def on_action_requested(self, message: ActionRequested) -> None:
@@ -344,8 +396,34 @@ class WarRoomApp(App[None]):
     async def on_yaml_requested(self, message: YamlRequested) -> None:
         await self.kube_flow.show_yaml(message.row)
 
-    def on_logs_requested(self, message: LogsRequested) -> None:
-        self.kube_flow.send_to_logs(message.row, previous=message.previous)
+    @work(group="logs", exclusive=True)
+    async def on_logs_requested(self, message: LogsRequested) -> None:
+        row = message.row
+        request = self.logs_flow.requests_for_row(row, previous=message.previous)
+        await self.logs_flow.open([request], request.describe())
+        self.console_screen.activate_pane("logs")
+
+    # -- logs --------------------------------------------------------------------------
+
+    @work(group="log-records")
+    async def on_log_evidence(self, message: LogEvidence) -> None:
+        await self.logs_flow.record_evidence(message.lines, message.title)
+
+    @work(group="dialogs")
+    async def on_log_save_requested(self, message: LogSaveRequested) -> None:
+        from tui.screens.dialogs import NoteDialog
+
+        suggested = Path.cwd() / message.suggested_name
+        answer = await self.push_screen_wait(
+            NoteDialog(
+                f"Save {len(message.lines)} lines to",
+                text=str(suggested),
+                placeholder="a new file's path",
+                hint="Enter saves (never over an existing file) · Esc cancels",
+            )
+        )
+        if answer:
+            await self.logs_flow.save(message.lines, Path(answer))
 
     @work(group="kube-views")
     async def on_switch_requested(self, message: SwitchRequested) -> None:
@@ -354,6 +432,67 @@ class WarRoomApp(App[None]):
     @work(group="kube-views")
     async def on_drill_requested(self, message: DrillRequested) -> None:
         await self.kube_flow.start_drill()
+
+    # -- ingresses and probes ----------------------------------------------------------
+
+    @work(group="edge-requests")
+    async def on_ingress_pane_runbook_requested(
+        self, message: IngressPane.RunbookRequested
+    ) -> None:
+        await self.edge_flow.open_runbook(message.runbook, message.reason)
+
+    @work(group="edge-requests")
+    async def on_ingress_pane_recheck_requested(
+        self, message: IngressPane.RecheckRequested
+    ) -> None:
+        if message.probes:
+            await self.edge_flow.recheck_probes()
+        else:
+            self.edge_flow.recheck_hosts(message.hosts)
+
+    # -- docker ------------------------------------------------------------------------
+
+    async def record_docker_transition(self, transition: Any) -> None:
+        """A container state that held (tui.sources.docker.DockerTransition), once per change
+        however many consoles watch the engine."""
+        await self.record_transition(
+            EventKind.DOCKER_TRANSITION, transition.text, subject=transition.subject,
+            state=transition.state, quiet_state="ok", data=transition.data, source="docker",
+        )  # fmt: skip
+
+    @work(group="docker-actions")
+    async def on_container_action_requested(self, message: ContainerActionRequested) -> None:
+        await self.docker_flow.run(message.action, message.row)
+
+    @work(group="docker-views")
+    async def on_container_inspect_requested(self, message: ContainerInspectRequested) -> None:
+        await self.docker_flow.show_detail(message.row)
+
+    @work(group="logs", exclusive=True)
+    async def on_container_logs_requested(self, message: ContainerLogsRequested) -> None:
+        await self.docker_flow.open_logs(message.row, ask_since=message.ask_since)
+
+    # -- runbooks ----------------------------------------------------------------------
+
+    @work(group="dialogs")
+    async def on_runbook_pane_pick_requested(self, message: RunbookPane.PickRequested) -> None:
+        await self.runbook_flow.pick()
+
+    @work(group="runbook-steps")
+    async def on_runbook_pane_step_toggled(self, message: RunbookPane.StepToggled) -> None:
+        await self.runbook_flow.toggle(message.runbook, message.step, message.checked)
+
+    @work(group="runbook-runs")
+    async def on_runbook_pane_run_requested(self, message: RunbookPane.RunRequested) -> None:
+        await self.runbook_flow.run(message.runbook, message.section, message.step, message.line)
+
+    def on_runbook_pane_stop_requested(self, message: RunbookPane.StopRequested) -> None:
+        self.runbook_flow.stop()
+
+    async def wait_for_store(self) -> TimelineStore:
+        """The incident file, once it is open (for flows started before it is)."""
+        await self._store_ready.wait()
+        return self._store()
 
     # -- recording -------------------------------------------------------------------
 
@@ -512,15 +651,46 @@ class WarRoomApp(App[None]):
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen, describe_bindings
+        from widgets.containers_pane import ContainersPane
+        from widgets.log_view import LogView
+        from widgets.logs_pane import LogsPane
+        from widgets.runbook_pane import RunbookPane
 
         timeline_keys = [*describe_bindings(TimelinePane.BINDINGS), ("Enter", "Event details")]
         groups = [
             ("Console", describe_bindings(ConsoleScreen.BINDINGS)),
             ("Pods pane", describe_bindings(PodsPane.BINDINGS)),
+            ("Containers pane (C)", describe_bindings(ContainersPane.BINDINGS)),
+            ("Ingress pane", describe_bindings(IngressPane.BINDINGS)),
+            ("Logs pane", describe_bindings([*LogsPane.BINDINGS, *LogView.BINDINGS])),
+            ("Runbook pane", describe_bindings(RunbookPane.BINDINGS)),
             ("Timeline pane", timeline_keys),
             ("Anywhere", [("ctrl-p", "Command palette: every action by name"), ("ctrl-q", "Quit")]),
         ]
         self.push_screen(HelpScreen(groups))
+
+    # -- process ---------------------------------------------------------------------
+    # Status updates, action items, roles and escalation (tui/process_flow.py).
+
+    @work(group="dialogs")
+    async def action_status_update(self) -> None:
+        await self.process_flow.status_update()
+
+    @work(group="dialogs")
+    async def action_add_todo(self) -> None:
+        await self.process_flow.add_todo()
+
+    @work(group="dialogs")
+    async def action_assign_roles(self) -> None:
+        await self.process_flow.assign_roles()
+
+    @work(group="dialogs")
+    async def action_escalate(self) -> None:
+        await self.process_flow.escalate()
+
+    @work(group="process-snooze")
+    async def action_snooze_update(self) -> None:
+        await self.process_flow.snooze()
 
     # -- command palette -------------------------------------------------------------
 
@@ -538,6 +708,16 @@ class WarRoomApp(App[None]):
              self.action_acknowledge),
             ("Mark a milestone", "impact started, detected, mitigated… (M)",
              self.action_mark_milestone),
+            ("Post a status update", "The template: status, impact, actions, next update (u)",
+             self.action_status_update),
+            ("Add an action item (TODO)", "Goes to the postmortem's action items (t)",
+             self.action_add_todo),
+            ("Assign roles", "Commander, scribe, comms, subject experts (R)",
+             self.action_assign_roles),
+            ("Escalate", "L1 on-call, L2 team lead, L3 infrastructure lead (E)",
+             self.action_escalate),
+            ("Snooze the status-update reminder", "A few minutes (Z)",
+             self.action_snooze_update),
             ("Pin or unpin the selected event", "Timeline pane (p)", timeline.action_toggle_pin),
             ("Zoom the focused pane", "Full screen and back (z)", screen.action_zoom),
             *(

@@ -13,7 +13,18 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from tui import __version__
-from tui.commands import console, demo, incidents, note, sim
+from tui.commands import (
+    console,
+    demo,
+    export,
+    incidents,
+    merge,
+    note,
+    review,
+    runbook,
+    sim,
+    verify,
+)
 from tui.commands.errors import EXIT_USAGE, UsageError
 from tui.config import ConfigError, default_config_path
 from tui.safetext import one_line
@@ -44,7 +55,7 @@ def build_parser() -> Parser:
     console.add_console_flags(parser)
     parser.set_defaults(run=console.run)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in (demo, note, incidents, sim):
+    for module in (demo, note, incidents, runbook, sim, review, export, merge, verify):
         module.register(commands)
     return parser
 

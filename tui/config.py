@@ -17,6 +17,8 @@ from typing import Any
 
 import platformdirs
 
+from tui.probe_settings import ProbeSettings, validate_probes
+from tui.process_settings import ProcessSettings, validate_process
 from tui.readfile import UnreadableFile, read_bytes
 from tui.timeline.model import Severity
 
@@ -88,19 +90,71 @@ class KubeSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class LogSettings:
+    """The Logs pane: how much it keeps and how much it follows at once."""
+
+    # Lines kept in memory; the oldest go first, counted as dropped.
+    buffer_lines: int = 20_000
+    # Lines longer than this are cut, with a marker saying how much.
+    max_line_chars: int = 4000
+    # Lines fetched from each pod or file when a stream starts.
+    tail_lines: int = 500
+    # Pods of one workload followed at once; the pane says when more exist.
+    max_streams: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class RunbookSettings:
+    """The Runbook pane: where the team's runbooks are and how their commands run."""
+
+    # Searched after the bundled runbooks; a file of the same name replaces an earlier one.
+    directories: tuple[str, ...] = ()
+    # A command still running after this long is stopped (and recorded as timed out).
+    command_timeout_seconds: float = 120.0
+    # Output kept in the timeline per run (head and tail); its hash covers all of it.
+    output_max_bytes: int = 16_384
+
+
+@dataclass(frozen=True, slots=True)
+class DockerSettings:
+    """The Containers pane: which engine, which count as production, how often stats move."""
+
+    # Empty: like the docker CLI (DOCKER_HOST, the current docker context, the default
+    # socket), then podman's sockets. Otherwise a URL: unix:///run/podman/podman.sock.
+    host: str = ""
+    # Engines whose context, host name or URL matches any of these shell patterns are
+    # production: actions there need the container's name typed to confirm.
+    production_hosts: tuple[str, ...] = ("*prod*", "*prd*")
+    # Engines matching these never get an action from warroom (as --readonly).
+    readonly_hosts: tuple[str, ...] = ()
+    # A container's CPU, memory and I/O figures move at most this often.
+    stats_seconds: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     host: HostSettings = field(default_factory=HostSettings)
     kube: KubeSettings = field(default_factory=KubeSettings)
+    logs: LogSettings = field(default_factory=LogSettings)
+    runbooks: RunbookSettings = field(default_factory=RunbookSettings)
     incidents: IncidentSettings = field(default_factory=IncidentSettings)
     timeline: TimelineSettings = field(default_factory=TimelineSettings)
+    probes: ProbeSettings = field(default_factory=ProbeSettings)
+    docker: DockerSettings = field(default_factory=DockerSettings)
+    process: ProcessSettings = field(default_factory=ProcessSettings)
     config_path: Path | None = None
 
 
 SECTIONS: dict[str, type[Any]] = {
     "host": HostSettings,
     "kube": KubeSettings,
+    "logs": LogSettings,
+    "runbooks": RunbookSettings,
     "incidents": IncidentSettings,
     "timeline": TimelineSettings,
+    "probes": ProbeSettings,
+    "docker": DockerSettings,
+    "process": ProcessSettings,
 }
 
 
@@ -165,6 +219,14 @@ def _build_section(section: str, cls: type[Any], given: dict[str, tuple[Any, str
         if key not in known:
             raise ConfigError(f"{origin}: unknown setting {section}.{key}")
         default = getattr(cls(), key)
+        # Lists of tables and tables have their own converter, which says what is wrong.
+        converter = getattr(cls, "CONVERTERS", {}).get(key)
+        if converter is not None:
+            try:
+                converted[key] = converter(value)
+            except (TypeError, ValueError) as error:
+                raise ConfigError(f"{origin}: {section}.{key}: {error}") from None
+            continue
         try:
             converted[key] = _convert(value, type(default))
         except (TypeError, ValueError):
@@ -227,6 +289,9 @@ def _validate(settings: Settings) -> None:
                 f"host.{name}_warning ({warning}) must be above 0 and below"
                 f" host.{name}_critical ({critical}), which is at most 100"
             )
+    _validate_logs(settings.logs)
+    _validate_runbooks(settings.runbooks)
+    _validate_docker(settings.docker)
     if not 0 < host.load_warning_per_core < host.load_critical_per_core:
         raise ConfigError("host.load_warning_per_core must be above 0 and below the critical one")
     if not 0.1 <= settings.timeline.poll_seconds <= 60:
@@ -240,3 +305,38 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("kube.settle_seconds must be between 1 and 86400")
     if not 10 <= settings.timeline.pane_limit <= 1_000_000:
         raise ConfigError("timeline.pane_limit must be between 10 and 1000000")
+    try:
+        validate_probes(settings.probes)
+        validate_process(settings.process)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
+def _validate_logs(logs: LogSettings) -> None:
+    if not 100 <= logs.buffer_lines <= 5_000_000:
+        raise ConfigError("logs.buffer_lines must be between 100 and 5000000")
+    if not 80 <= logs.max_line_chars <= 1_000_000:
+        raise ConfigError("logs.max_line_chars must be between 80 and 1000000")
+    if not 0 <= logs.tail_lines <= 100_000:
+        raise ConfigError("logs.tail_lines must be between 0 and 100000")
+    if not 1 <= logs.max_streams <= 200:
+        raise ConfigError("logs.max_streams must be between 1 and 200")
+
+
+def _validate_docker(docker: DockerSettings) -> None:
+    if not 0.2 <= docker.stats_seconds <= 60:
+        raise ConfigError("docker.stats_seconds must be between 0.2 and 60")
+    if docker.host:
+        from tui.sources.docker.endpoint import check_url
+
+        try:
+            check_url(docker.host)
+        except ValueError as error:
+            raise ConfigError(f"docker.host: {error}") from None
+
+
+def _validate_runbooks(runbooks: RunbookSettings) -> None:
+    if not 1 <= runbooks.command_timeout_seconds <= 86_400:
+        raise ConfigError("runbooks.command_timeout_seconds must be between 1 and 86400")
+    if not 1024 <= runbooks.output_max_bytes <= 1_048_576:
+        raise ConfigError("runbooks.output_max_bytes must be between 1024 and 1048576")

@@ -244,14 +244,6 @@ class KubeFlow:
         text = yaml.safe_dump(obj, sort_keys=False, default_flow_style=False)
         await self.app.push_screen_wait(YamlScreen(f"{kind.lower()}/{row.name}", text))
 
-    def send_to_logs(self, row: Any, *, previous: bool) -> None:
-        name = getattr(row, "name", None) or (row.get("metadata") or {}).get("name", "?")
-        self.app.notify(
-            f"The Logs pane is not in this build; meanwhile: kubectl logs {name}"
-            + (" --previous" if previous else ""),
-            markup=False,
-        )
-
     async def switch(self, what: str) -> None:
         from tui.screens.kube_screens import ALL_NAMESPACES, ChoiceListScreen
 

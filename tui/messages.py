@@ -7,7 +7,9 @@ of every intermediate one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
@@ -15,6 +17,13 @@ from tui.sources.host_rows import HostSample
 from tui.sources.kube.model import Delta
 from tui.sources.thresholds import Reading
 from tui.timeline.model import Event, IncidentState
+
+if TYPE_CHECKING:
+    # Only for annotations: the probe modules load the HTTP and TLS libraries,
+    # which the console does not need before its first frame.
+    from tui.sources.probe_hosts import Finding, HostReport
+    from tui.sources.probes import ProbeState
+    from tui.sources.prometheus import QueryResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +91,45 @@ class KubeUnavailable(Message):
         super().__init__()
         self.reason = reason
         self.offer_drill = offer_drill
+
+
+class ProbesUpdated(Message):
+    """Every configured URL probe as of its last check (a snapshot: the newest wins)."""
+
+    def __init__(self, states: tuple[ProbeState, ...], *, configured: bool = True) -> None:
+        super().__init__()
+        self.states = states
+        self.configured = configured
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ProbesUpdated)
+
+
+class HostsChecked(Message):
+    """The latest DNS/TLS/HTTP report of every ingress host, and hosts not checked (why)."""
+
+    def __init__(
+        self,
+        reports: Mapping[str, HostReport],
+        skipped: Mapping[str, str],
+        pairs: tuple[Finding, ...] = (),
+    ) -> None:
+        super().__init__()
+        self.reports = reports
+        self.skipped = skipped
+        self.pairs = pairs
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, HostsChecked)
+
+
+class PrometheusPolled(Message):
+    """The configured Prometheus queries' latest results, by label."""
+
+    def __init__(self, url: str, results: Mapping[str, QueryResult]) -> None:
+        super().__init__()
+        self.url = url
+        self.results = results
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, PrometheusPolled)

@@ -41,7 +41,8 @@ class YamlRequested(Message):
 
 
 class LogsRequested(Message):
-    """l: follow the pod's logs in the Logs pane; p: its previous container's logs."""
+    """l: follow the pod's logs in the Logs pane (a deployment's: all its pods, merged);
+    p: the previous container's logs."""
 
     def __init__(self, row: Any, *, previous: bool) -> None:
         super().__init__()

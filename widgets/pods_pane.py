@@ -64,9 +64,9 @@ STATE_STYLES = {"error": "bold red", "unauthorized": "bold red", "forbidden": "b
 # The actions each view offers (keys of other views are hidden, not just inert).
 POD_ACTIONS = {"detail", "yaml", "logs", "restart", "undo", "scale", "scale_to", "delete_pod",
                "filter", "sort", "reverse_sort"}  # fmt: skip
-WORKLOAD_ACTIONS = {"detail", "yaml", "restart", "undo", "scale", "scale_to"}
+WORKLOAD_ACTIONS = {"detail", "yaml", "logs", "restart", "undo", "scale", "scale_to"}
 EVENT_ACTIONS = {"detail", "yaml", "toggle_warnings"}
-DEPLOYMENT_ACTIONS = {"restart", "undo", "scale", "scale_to"}
+DEPLOYMENT_ACTIONS = {"logs", "restart", "undo", "scale", "scale_to"}
 
 
 def connection_text(
@@ -104,7 +104,8 @@ class PodsPane(Pane):
         Binding("enter", "detail", "Detail", show=False, id="pods.detail",
                 tooltip="Details of the selected row: containers, conditions, events, owners"),
         Binding("l", "logs(False)", "Logs", id="pods.logs",
-                tooltip="Follow the selected pod's logs in the Logs pane"),
+                tooltip="Follow the selected pod's logs in the Logs pane (a deployment's: all"
+                        " its pods merged)"),
         Binding("p", "logs(True)", "Prev logs", show=False, id="pods.previous_logs",
                 tooltip="Logs of the selected pod's previous (crashed) container"),
         Binding("r", "restart", "Restart", id="pods.restart",
@@ -372,7 +373,8 @@ class PodsPane(Pane):
             self.post_message(YamlRequested(row))
 
     def action_logs(self, previous: bool) -> None:
-        if isinstance(row := self.selected_row, PodRow):
+        row = self.selected_row
+        if isinstance(row, PodRow) or (isinstance(row, DeploymentRow) and not previous):
             self.post_message(LogsRequested(row, previous=previous))
 
     def _workload_row(self) -> PodRow | DeploymentRow | None:

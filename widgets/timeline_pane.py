@@ -28,6 +28,21 @@ KIND_STYLES: dict[str, str] = {
     EventKind.PIN_CHANGED: "dim",
     EventKind.K8S_TRANSITION: "dark_orange",
     EventKind.K8S_ACTION: "bold blue",
+    EventKind.LOG_EVIDENCE: "bold magenta",
+    EventKind.LOG_SAVED: "magenta",
+    EventKind.PROBE_TRANSITION: "bold yellow",
+    EventKind.INGRESS_FINDING: "dark_orange",
+    EventKind.RUNBOOK_STEP: "green",
+    EventKind.RUNBOOK_RUN: "bold green",
+    EventKind.DOCKER_TRANSITION: "dark_orange",
+    EventKind.DOCKER_ACTION: "bold blue",
+    EventKind.STATUS_UPDATE: "bold cyan",
+    EventKind.TIMER_PROMPT: "bold yellow",
+    EventKind.TIMER_SNOOZED: "yellow",
+    EventKind.ESCALATION: "bold red",
+    EventKind.ROLE_ASSIGNED: "cyan",
+    EventKind.TODO: "bold magenta",
+    EventKind.MERGED: "dim",
 }
 
 KIND_LABELS: dict[str, str] = {
@@ -37,6 +52,21 @@ KIND_LABELS: dict[str, str] = {
     EventKind.PIN_CHANGED: "pin",
     EventKind.K8S_TRANSITION: "k8s",
     EventKind.K8S_ACTION: "action",
+    EventKind.LOG_EVIDENCE: "evidence",
+    EventKind.LOG_SAVED: "logs",
+    EventKind.PROBE_TRANSITION: "probe",
+    EventKind.INGRESS_FINDING: "ingress",
+    EventKind.RUNBOOK_STEP: "step",
+    EventKind.RUNBOOK_RUN: "run",
+    EventKind.DOCKER_TRANSITION: "docker",
+    EventKind.DOCKER_ACTION: "container",
+    EventKind.STATUS_UPDATE: "update",
+    EventKind.TIMER_PROMPT: "due",
+    EventKind.TIMER_SNOOZED: "snoozed",
+    EventKind.ESCALATION: "escalated",
+    EventKind.ROLE_ASSIGNED: "role",
+    EventKind.TODO: "todo",
+    EventKind.MERGED: "merged",
 }
 
 PIN_MARK = "★"

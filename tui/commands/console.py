@@ -6,9 +6,11 @@ import argparse
 import asyncio
 import re
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from tui.commands.errors import UsageError
 from tui.config import Settings, load_settings
 from tui.identity import current_actor
 from tui.kube_session import KubeOptions
@@ -63,6 +65,110 @@ def add_console_flags(parser: argparse.ArgumentParser) -> None:
         help="namespace to show; repeatable (default: the context's, else 'default')",
     )  # fmt: skip
     kube.add_argument("-A", "--all-namespaces", action="store_true", help="show every namespace")
+    logs = parser.add_argument_group("Logs")
+    logs.add_argument(
+        "--log-file", action="append", default=[], type=log_file, metavar="PATH",
+        help="follow this file in the Logs pane, like tail -F (survives rotation); repeatable",
+    )  # fmt: skip
+    runbooks = parser.add_argument_group("Runbooks")
+    runbooks.add_argument(
+        "--runbooks", action="append", default=[], type=runbook_dir, metavar="DIR",
+        help="also offer the runbooks (*.md) in this directory, after runbooks.directories;"
+             " a file named like a bundled one replaces it; repeatable",
+    )  # fmt: skip
+    probes = parser.add_argument_group("Probes (Ingress pane)")
+    probes.add_argument(
+        "--probe", action="append", default=[], type=probe_url, metavar="URL",
+        help="check this URL every 15 s like curl -f, with latency and the last error;"
+             " repeatable (more settings: [probes] endpoints in the config file)",
+    )  # fmt: skip
+    probes.add_argument(
+        "--resolve", action="append", default=[], type=resolve_pin, metavar="HOST:ADDR",
+        help="like curl --resolve: probes and host checks reach HOST at ADDR without asking"
+             " DNS; repeatable",
+    )  # fmt: skip
+    docker = parser.add_argument_group("Containers (as the docker CLI finds the engine)")
+    docker.add_argument(
+        "--docker-host", type=docker_host, metavar="URL",
+        help="the engine to show, like docker --host (unix:///run/podman/podman.sock,"
+             " tcp://host:2376, ssh://user@host); default: docker.host, DOCKER_HOST, the"
+             " current docker context, the default socket, then podman's sockets",
+    )  # fmt: skip
+
+
+def log_file(value: str) -> Path:
+    """A file to follow: it may not exist yet (tail -F waits), but its folder must."""
+    path = Path(value).expanduser()
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value} is a directory, not a log file")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"{value}: folder {path.parent} does not exist")
+    return path.absolute()
+
+
+def runbook_dir(value: str) -> Path:
+    """A directory of runbooks: it must exist now (a typo would silently offer nothing)."""
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        what = "is not a directory" if path.exists() else "does not exist"
+        raise argparse.ArgumentTypeError(f"runbook directory {value} {what}")
+    return path.absolute()
+
+
+def probe_url(value: str) -> str:
+    """A URL to probe, checked by the probes' own rules (loaded only when the flag is used)."""
+    from tui.sources.probes import ProbeSpec
+
+    try:
+        ProbeSpec.from_config(value)
+    except ValueError as error:
+        # The message names the URL already; argparse adds "argument --probe:".
+        text = str(error).removeprefix(f"--probe {value.strip()!r}: ")
+        raise argparse.ArgumentTypeError(text) from None
+    return value.strip()
+
+
+def resolve_pin(value: str) -> str:
+    from tui.sources.probe_dns import parse_pin
+
+    try:
+        parse_pin(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--resolve ")) from None
+    return value.strip()
+
+
+def docker_host(value: str) -> str:
+    from tui.sources.docker.endpoint import check_url
+
+    try:
+        return check_url(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def with_docker_flags(settings: Settings, args: argparse.Namespace) -> Settings:
+    """--docker-host overrides docker.host."""
+    host = getattr(args, "docker_host", None)
+    return replace(settings, docker=replace(settings.docker, host=host)) if host else settings
+
+
+def with_probe_flags(settings: Settings, args: argparse.Namespace) -> Settings:
+    """--probe and --resolve add to what the config file lists."""
+    probes = settings.probes
+    extra = tuple(u for u in dict.fromkeys(args.probe) if u not in probes.endpoints)
+    if not extra and not args.resolve:
+        return settings
+    endpoints = probes.endpoints + extra
+    if extra:
+        from tui.sources.probes import parse_probes
+
+        try:
+            parse_probes(endpoints)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    resolve = probes.resolve + tuple(args.resolve)
+    return replace(settings, probes=replace(probes, endpoints=endpoints, resolve=resolve))
 
 
 def kube_options(args: argparse.Namespace) -> KubeOptions:
@@ -127,7 +233,7 @@ async def prepare_incident(
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = with_docker_flags(with_probe_flags(load_settings(args.config), args), args)
     actor = current_actor()
     path, state, notices = asyncio.run(prepare_incident(args, settings, actor))
     from tui.app import WarRoomApp  # Textual loads only when the console really opens
@@ -139,6 +245,8 @@ def run(args: argparse.Namespace) -> int:
         actor=actor,
         initial_state=state,
         kube_options=kube_options(args),
+        log_files=tuple(dict.fromkeys(args.log_file)),
+        runbook_dirs=tuple(dict.fromkeys(args.runbooks)),
     )
     app.run()
     if app.fatal_error:

@@ -18,9 +18,12 @@ from textual.widgets import Tab, Tabs
 
 from widgets.banner import IncidentBanner
 from widgets.host_pane import HostPane
+from widgets.ingress_pane import IngressPane
 from widgets.key_bar import KeyBar
+from widgets.logs_pane import LogsPane
 from widgets.pane import Pane
 from widgets.pods_pane import PodsPane
+from widgets.runbook_pane import RunbookPane
 from widgets.timeline_pane import TimelinePane
 from widgets.unavailable_pane import UnavailablePane
 
@@ -29,24 +32,11 @@ NARROW_WIDTH = 120
 NARROW_HEIGHT = 32
 
 PANE_ORDER = ("pods", "ingress", "host", "logs", "runbook", "timeline")
+PANE_TITLES = {"pods": "Pods", "ingress": "Ingress", "host": "Host", "logs": "Logs",
+               "runbook": "Runbook", "timeline": "Timeline"}  # fmt: skip
 
-UNAVAILABLE: dict[str, tuple[str, str, str]] = {
-    "ingress": (
-        "Ingress",
-        "Ingress and TLS checks: not connected",
-        "This build has no ingress, TLS, DNS or health-probe source yet.",
-    ),
-    "logs": (
-        "Logs",
-        "Logs: no source",
-        "This build cannot follow pod, container or file logs yet.",
-    ),
-    "runbook": (
-        "Runbook",
-        "Runbook: none loaded",
-        "This build cannot load runbook checklists yet.",
-    ),
-}
+# Panes without a source yet: (title, headline, detail).
+UNAVAILABLE: dict[str, tuple[str, str, str]] = {}
 
 
 class ConsoleScreen(Screen[None]):
@@ -62,6 +52,9 @@ class ConsoleScreen(Screen[None]):
         ),
         Binding("z", "zoom", "Zoom", tooltip="Zoom the focused pane to full screen, and back",
                 id="console.zoom"),
+        Binding("C", "swap_pane_one", "Pods/Containers", show=False, id="console.containers",
+                tooltip="Pane 1: switch between Pods (Kubernetes) and Containers (docker,"
+                        " podman)"),
         Binding("n", "app.add_note", "Note", tooltip="Add a note to the timeline",
                 id="incident.note"),
         Binding("s", "app.change_status", "Status",
@@ -75,6 +68,22 @@ class ConsoleScreen(Screen[None]):
         Binding("M", "app.mark_milestone", "Milestone",
                 tooltip="Mark a milestone (impact started, detected, mitigated…), now or backdated",
                 id="incident.milestone"),
+        # The incident process. Panes that use u or t themselves (Pods: undo, Logs:
+        # timestamps) keep them while focused; the palette has these everywhere.
+        Binding("u", "app.status_update", "Update", show=False,
+                tooltip="Compose a status update from the template; post, copy or save it",
+                id="incident.status_update"),
+        Binding("t", "app.add_todo", "TODO", show=False,
+                tooltip="Add an action item (TODO) for the postmortem", id="incident.todo"),
+        Binding("R", "app.assign_roles", "Roles", show=False,
+                tooltip="Name the commander, scribe, comms and subject experts",
+                id="incident.roles"),
+        Binding("E", "app.escalate", "Escalate", show=False,
+                tooltip="Record an escalation: L1 on-call, L2 team lead, L3 infrastructure lead",
+                id="incident.escalate"),
+        Binding("Z", "app.snooze_update", "Snooze", show=False,
+                tooltip="Put the status-update reminder off a few minutes",
+                id="incident.snooze"),
         Binding("question_mark", "app.help", "Help", tooltip="Show every key", id="app.help"),
         Binding("q", "app.quit", "Quit",
                 tooltip="Quit (everything is already saved in the incident file)", id="app.quit"),
@@ -97,13 +106,18 @@ class ConsoleScreen(Screen[None]):
     ConsoleScreen.-narrow #panes { layout: vertical; }
     ConsoleScreen.-narrow Pane { display: none; }
     ConsoleScreen.-narrow Pane.-active { display: block; }
+    /* Pane 1 shows Pods or Containers; the other waits hidden (an id outranks -active). */
+    ConsoleScreen #panes Pane.-swapped-out { display: none; }
     """
 
-    def __init__(self, *, timeline_limit: int = 2000) -> None:
+    def __init__(self, *, timeline_limit: int = 2000, log_capacity: int = 20_000) -> None:
         super().__init__()
         self._timeline_limit = timeline_limit
+        self._log_capacity = log_capacity
         self.active_pane_id = "host"
         self.banner = IncidentBanner(id="banner")
+        self.pane_one = "pods"  # or "containers"
+        self.pane_one_chosen = False  # the operator switched pane 1 (C): never switch it back
 
     def compose(self) -> ComposeResult:
         # Decide grid or tabs before the first layout: switching a class on a
@@ -126,17 +140,21 @@ class ConsoleScreen(Screen[None]):
         )  # fmt: skip
 
     def _title_of(self, pane_id: str) -> str:
-        return {"host": "Host", "timeline": "Timeline", "pods": "Pods"}.get(pane_id) or UNAVAILABLE[
-            pane_id
-        ][0]
+        return "Containers" if self._occupant(pane_id) == "containers" else PANE_TITLES[pane_id]
 
     def _make_pane(self, pane_id: str, number: int) -> Pane:
         if pane_id == "host":
             return HostPane(number, id=pane_id)
         if pane_id == "pods":
             return PodsPane(number, id=pane_id)
+        if pane_id == "ingress":
+            return IngressPane(number, id=pane_id)
+        if pane_id == "logs":
+            return LogsPane(number, capacity=self._log_capacity, id=pane_id)
         if pane_id == "timeline":
             return TimelinePane(number, limit=self._timeline_limit, id=pane_id)
+        if pane_id == "runbook":
+            return RunbookPane(number, id=pane_id)
         title, headline, detail = UNAVAILABLE[pane_id]
         return UnavailablePane(title, number, id=pane_id, headline=headline, detail=detail)
 
@@ -173,6 +191,7 @@ class ConsoleScreen(Screen[None]):
 
     def activate_pane(self, pane_id: str) -> None:
         """Show (on tabs) and focus a pane."""
+        pane_id = self._occupant(pane_id)
         self._mark_active(pane_id)
         if self.maximized is not None and self.maximized is not self.pane(pane_id):
             self.maximize(self.pane(pane_id), container=False)
@@ -183,7 +202,7 @@ class ConsoleScreen(Screen[None]):
             self.activate_pane(PANE_ORDER[number - 1])
 
     def action_cycle_pane(self, step: int) -> None:
-        index = PANE_ORDER.index(self.active_pane_id)
+        index = PANE_ORDER.index(self._slot(self.active_pane_id))
         self.activate_pane(PANE_ORDER[(index + step) % len(PANE_ORDER)])
 
     def action_zoom(self) -> None:
@@ -208,7 +227,7 @@ class ConsoleScreen(Screen[None]):
         tabs = found.first(Tabs)
         # Setting `active` posts TabActivated; that echo must not move focus again.
         with tabs.prevent(Tabs.TabActivated):
-            tabs.active = f"tab-{pane_id}"
+            tabs.active = f"tab-{self._slot(pane_id)}"
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         # Only a tab the operator chose (keys or mouse on the tab bar) moves panes;
@@ -217,7 +236,7 @@ class ConsoleScreen(Screen[None]):
             return
         if event.tab is not None and event.tab.id:
             pane_id = event.tab.id.removeprefix("tab-")
-            if pane_id != self.active_pane_id:
+            if pane_id != self._slot(self.active_pane_id):
                 self.activate_pane(pane_id)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -226,3 +245,38 @@ class ConsoleScreen(Screen[None]):
             if isinstance(node, Pane) and node.id and node.id != self.active_pane_id:
                 self._mark_active(node.id)
                 break
+
+    # -- pane 1: Pods or Containers ----------------------------------------------------
+
+    def _slot(self, pane_id: str) -> str:
+        """The place in PANE_ORDER (and the tab) a pane occupies."""
+        return "pods" if pane_id == "containers" else pane_id
+
+    def _occupant(self, pane_id: str) -> str:
+        """The pane shown in `pane_id`'s place."""
+        return self.pane_one if pane_id == "pods" else pane_id
+
+    async def action_swap_pane_one(self) -> None:
+        self.pane_one_chosen = True
+        await self.show_in_pane_one("containers" if self.pane_one == "pods" else "pods")
+
+    async def show_in_pane_one(self, pane_id: str) -> None:
+        """Show the Pods or the Containers pane as pane 1; focus moves with it if it was there.
+
+        The Containers pane is made the first time it is shown: a console that never
+        shows it never pays for it (the app fills it in once it appears)."""
+        if pane_id == self.pane_one:
+            return
+        if pane_id == "containers" and not self.query("#containers"):
+            from widgets.containers_pane import ContainersPane
+
+            pane = ContainersPane(1, id="containers", classes="-swapped-out")
+            await self.query_one("#panes").mount(pane, after=self.pane("pods"))
+        hidden, shown = self.pane(self.pane_one), self.pane(pane_id)
+        self.pane_one = pane_id
+        shown.remove_class("-swapped-out")
+        hidden.add_class("-swapped-out")
+        for tab in self.query("#tab-pods").results(Tab):
+            tab.label = f"1 {shown.title}"
+        if self.active_pane_id == hidden.id:
+            self.activate_pane(pane_id)

@@ -48,9 +48,17 @@ class NoteDialog(ModalScreen[str | None]):
     DEFAULT_CSS = dialog_css("NoteDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str = "Add a note", *, text: str = "", placeholder: str = "") -> None:
+    def __init__(
+        self,
+        title: str = "Add a note",
+        *,
+        text: str = "",
+        placeholder: str = "",
+        hint: str = "Enter records it · Esc cancels",
+    ) -> None:
         super().__init__()
         self._title = title
+        self._hint = hint
         self._text = text
         self._placeholder = placeholder or "what happened, what you saw, what you decided"
 
@@ -59,7 +67,7 @@ class NoteDialog(ModalScreen[str | None]):
             yield Label(Text(self._title), classes="dialog-title")
             yield Input(value=self._text, placeholder=self._placeholder, id="note-text")
             yield Static(Text(""), classes="dialog-error", id="note-error")
-            yield Label(Text("Enter records it · Esc cancels"), classes="dialog-hint")
+            yield Label(Text(self._hint), classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()

@@ -89,6 +89,21 @@ class EventKind(StrEnum):
     HOST_ALERT = "host_alert"
     K8S_TRANSITION = "k8s_transition"  # a pod, node or deployment changed state
     K8S_ACTION = "k8s_action"  # an operator's action on a cluster, whatever its outcome
+    LOG_EVIDENCE = "log_evidence"  # log lines an operator marked, with their source and times
+    LOG_SAVED = "log_saved"  # the Logs pane's buffer written to a file
+    PROBE_TRANSITION = "probe_transition"  # a URL probe or a host check went bad or recovered
+    INGRESS_FINDING = "ingress_finding"  # an ingress finding appeared or cleared
+    RUNBOOK_STEP = "runbook_step"  # a runbook step checked or unchecked
+    RUNBOOK_RUN = "runbook_run"  # a runbook command run (or refused, or declined)
+    STATUS_UPDATE = "status_update"  # a status update posted (the seeds' template, filled in)
+    TIMER_PROMPT = "timer_prompt"  # a status update or an escalation came due
+    TIMER_SNOOZED = "timer_snoozed"  # the status-update reminder put off for a few minutes
+    ESCALATION = "escalation"  # the incident escalated to a level (L1..L3), and to whom
+    ROLE_ASSIGNED = "role_assigned"  # commander, scribe, comms or subject experts named
+    TODO = "todo"  # an action item for the postmortem
+    MERGED = "merged"  # timelines from several files merged into this one
+    DOCKER_TRANSITION = "docker_transition"  # a container crash-looped, went unhealthy, recovered
+    DOCKER_ACTION = "docker_action"  # an operator's action on a container, whatever its outcome
 
 
 # Kinds added by later capabilities still load: the store keeps `kind` as text.

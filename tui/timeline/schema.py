@@ -42,9 +42,39 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'the incident timeline is append-only'); END;
     """,
+    # 1 -> 2: the hash chain (see tui/timeline/chain.py). Events already in the
+    # file stay unhashed; `chain` records where the chain starts, and when.
+    """
+    ALTER TABLE events ADD COLUMN hash TEXT;
+    CREATE TABLE chain (
+        starts_after_seq INTEGER NOT NULL,
+        since TEXT NOT NULL
+    );
+    INSERT INTO chain (starts_after_seq, since)
+        SELECT coalesce(max(seq), 0), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM events;
+    CREATE TRIGGER chain_is_never_updated BEFORE UPDATE ON chain
+    BEGIN SELECT RAISE(ABORT, 'the incident timeline is append-only'); END;
+    CREATE TRIGGER chain_is_never_deleted BEFORE DELETE ON chain
+    BEGIN SELECT RAISE(ABORT, 'the incident timeline is append-only'); END;
+    CREATE INDEX events_pinned ON events(seq) WHERE pinned = 1;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+# The first schema whose events carry a chained hash.
+CHAIN_SCHEMA = 2
+
+
+def migration_script(version: int) -> str:
+    """The script that moves a file from `version` to `version + 1`, atomically."""
+    return (
+        "BEGIN IMMEDIATE;\n"
+        f"{MIGRATIONS[version]}\n"
+        f"PRAGMA application_id = {APPLICATION_ID};\n"
+        f"PRAGMA user_version = {version + 1};\n"
+        "COMMIT;"
+    )
+
 
 # Every connection: wait for other writers instead of failing at once, keep the
 # write-ahead log so readers never block the writer, and fsync each commit so an

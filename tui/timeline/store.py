@@ -9,6 +9,9 @@ Guarantees the rest of warroom relies on:
   losing anything, and `changed_elsewhere` tells a reader to fetch new events.
 * A file that is not a warroom incident (foreign, corrupt, newer) is refused
   with a clear `StoreError` and never written to.
+* Each event is chained to the one committed before it (tui/timeline/chain.py):
+  the previous hash is read inside the event's own write transaction, so
+  concurrent writers still build one unbroken chain in commit order.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from urllib.parse import quote
 import aiosqlite
 
 from tui.readfile import UnreadableFile, read_bytes
+from tui.timeline.chain import event_hash, genesis_hash
 from tui.timeline.model import (
     Event,
     EventKind,
@@ -40,9 +44,16 @@ from tui.timeline.model import (
     parse_ts,
     utc_now,
 )
-from tui.timeline.schema import APPLICATION_ID, CONNECTION_PRAGMAS, MIGRATIONS, SCHEMA_VERSION
+from tui.timeline.schema import (
+    APPLICATION_ID,
+    CONNECTION_PRAGMAS,
+    SCHEMA_VERSION,
+    migration_script,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# The oldest schema this version reads without upgrading it (read-only opens).
+READABLE_FROM = 1
 
 Clock = Callable[[], datetime]
 
@@ -78,7 +89,7 @@ def _check_existing_file(path: Path) -> None:
         raise StoreError(f"{path}: empty file, not a warroom incident file")
 
 
-def _create_private_file(path: Path) -> None:
+def create_private_file(path: Path) -> None:
     """Create the file 0600 before SQLite does: SQLite gives -wal and -shm the same mode."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -145,10 +156,13 @@ class TimelineStore:
         *,
         clock: Clock,
         readonly: bool,
+        genesis: str,
     ) -> None:
         self.path = path
         self.incident = incident
         self.readonly = readonly
+        # What the first chained event links to (the header's hash).
+        self._genesis = genesis
         self._db = connection
         self._clock = clock
         # One transaction at a time on this connection; other processes are
@@ -169,7 +183,7 @@ class TimelineStore:
         clock: Clock = utc_now,
     ) -> TimelineStore:
         """Start a new incident file and record that the incident was declared."""
-        await asyncio.to_thread(_create_private_file, path)
+        await asyncio.to_thread(create_private_file, path)
         connection = await cls._connect(path, readonly=False)
         try:
             await connection.execute_fetchall("PRAGMA journal_mode = WAL")
@@ -193,7 +207,8 @@ class TimelineStore:
         except BaseException:
             await connection.close()
             raise
-        store = cls(path, connection, incident, clock=clock, readonly=False)
+        genesis = genesis_hash(incident.id, title, severity.value, format_ts(started), actor)
+        store = cls(path, connection, incident, clock=clock, readonly=False, genesis=genesis)
         await store.append(
             EventKind.DECLARED,
             f"Incident declared: {title} ({severity.value})",
@@ -212,10 +227,20 @@ class TimelineStore:
         connection = await cls._connect(path, readonly=readonly)
         try:
             incident = await cls._validate(path, connection, readonly=readonly)
+            rows = list(
+                await connection.execute_fetchall(
+                    "SELECT id, title, severity, started_at, created_by FROM incident LIMIT 1"
+                )
+            )
+        except sqlite3.Error as error:
+            await connection.close()
+            raise _friendly(path, error) from None
         except BaseException:
             await connection.close()
             raise
-        return cls(path, connection, incident, clock=clock, readonly=readonly)
+        # The header exactly as stored: the chain covers those bytes, not a re-rendering.
+        genesis = genesis_hash(*(str(value) for value in rows[0]))
+        return cls(path, connection, incident, clock=clock, readonly=readonly, genesis=genesis)
 
     @staticmethod
     async def _connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
@@ -257,12 +282,16 @@ class TimelineStore:
                     f"{path}: written by a newer warroom (schema {version}, this one knows"
                     f" {SCHEMA_VERSION}); upgrade warroom to open it"
                 )
-            if version < SCHEMA_VERSION:
+            if version < READABLE_FROM:
                 if readonly:
                     raise StoreError(
                         f"{path}: uses an older schema ({version}); open it once without"
                         " read-only mode to upgrade it"
                     )
+                await cls._migrate(path, connection, from_version=version)
+            elif version < SCHEMA_VERSION and not readonly:
+                # Later migrations only add (the hash chain): a read-only reader
+                # reads the file as it is, and the first writer upgrades it.
                 await cls._migrate(path, connection, from_version=version)
             rows = await connection.execute_fetchall(
                 "SELECT id, title, severity, started_at, created_by FROM incident LIMIT 1"
@@ -285,15 +314,8 @@ class TimelineStore:
     @staticmethod
     async def _migrate(path: Path, connection: aiosqlite.Connection, *, from_version: int) -> None:
         for version in range(from_version, SCHEMA_VERSION):
-            script = (
-                "BEGIN IMMEDIATE;\n"
-                f"{MIGRATIONS[version]}\n"
-                f"PRAGMA application_id = {APPLICATION_ID};\n"
-                f"PRAGMA user_version = {version + 1};\n"
-                "COMMIT;"
-            )
             try:
-                await connection.executescript(script)
+                await connection.executescript(migration_script(version))
             except sqlite3.Error as error:
                 if connection.in_transaction:
                     await connection.rollback()
@@ -400,20 +422,27 @@ class TimelineStore:
         )
 
     async def _insert(self, event: Event) -> int:
+        """Insert inside the caller's write transaction, linked to the last committed event."""
+        rows = list(
+            await self._db.execute_fetchall("SELECT hash FROM events ORDER BY seq DESC LIMIT 1")
+        )
+        # No event yet, or only events from before the chain: link to the header.
+        previous = rows[0][0] if rows and rows[0][0] else self._genesis
+        columns = {
+            "uuid": event.uuid,
+            "ts": format_ts(event.ts),
+            "kind": event.kind,
+            "actor": event.actor,
+            "source": event.source,
+            "text": event.text,
+            "data": event.data_json(),
+            "pinned": int(event.pinned),
+            "subject": event.subject,
+        }
         async with self._db.execute(
-            "INSERT INTO events (uuid, ts, kind, actor, source, text, data, pinned, subject)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                event.uuid,
-                format_ts(event.ts),
-                event.kind,
-                event.actor,
-                event.source,
-                event.text,
-                event.data_json(),
-                int(event.pinned),
-                event.subject,
-            ),
+            "INSERT INTO events (uuid, ts, kind, actor, source, text, data, pinned, subject, hash)"
+            " VALUES (:uuid, :ts, :kind, :actor, :source, :text, :data, :pinned, :subject, :hash)",
+            {**columns, "hash": event_hash(previous, **columns)},
         ) as cursor:
             return int(cursor.lastrowid or 0)
 

@@ -21,6 +21,7 @@ from urllib.parse import quote
 # connection is a dead one.
 DEFAULT_TIMEOUT = (5.0, 30.0)
 WATCH_READ_TIMEOUT = 90.0
+POOL_SIZE = 64
 
 Obj = dict[str, Any]
 
@@ -104,16 +105,22 @@ class KubeClient:
     """Talks to one context. Construct in a worker thread (it loads the client)."""
 
     def __init__(self, config_file: str, context: str) -> None:
-        from kubernetes import config
+        from kubernetes import client, config
         from kubernetes.config.config_exception import ConfigException
 
         self.context = context
         try:
-            self._api = config.new_client_from_config(
-                config_file=config_file, context=context, persist_config=False
-            )
+            configuration = client.Configuration()
+            config.load_kube_config(
+                config_file=config_file, context=context, client_configuration=configuration,
+                persist_config=False,
+            )  # fmt: skip
         except (ConfigException, OSError, ValueError, TypeError) as error:
             raise KubeError("config", f"kubeconfig context {context}: {error}") from None
+        # One connection per watch (a dozen kinds), plus logs and calls: urllib3's
+        # default pool of 10 would open and throw away connections all the time.
+        configuration.connection_pool_maxsize = POOL_SIZE
+        self._api = client.ApiClient(configuration)
         self.server = self._api.configuration.host
 
     def close(self) -> None:
@@ -178,13 +185,25 @@ class KubeClient:
     def get(self, path: str, query: dict[str, Any] | None = None) -> Obj:
         return self.request("GET", path, query=query)
 
+    def open_stream(
+        self, path: str, query: dict[str, Any], *, read_timeout: float = WATCH_READ_TIMEOUT
+    ) -> Any:
+        """A streaming GET, connected and its status checked (KubeError as for any call):
+        the urllib3 response, its body not read yet.
+
+        The caller must release it (`release_conn()`) when done, read to the end or not.
+        `shutdown()` (or `close()`) from another thread ends a read blocked on it at once:
+        that is how a watch or a followed log is stopped without waiting for the server.
+        """
+        response = self._send("GET", path, query=query, timeout=(DEFAULT_TIMEOUT[0], read_timeout))
+        return response.response
+
     def lines(
         self, path: str, query: dict[str, Any], *, read_timeout: float = WATCH_READ_TIMEOUT
     ) -> Iterator[bytes]:
         """Connect now (raising KubeError if that fails), then the body's lines as they
         arrive (watch streams, followed logs)."""
-        response = self._send("GET", path, query=query, timeout=(DEFAULT_TIMEOUT[0], read_timeout))
-        return _stream_lines(response.response)
+        return _stream_lines(self.open_stream(path, query, read_timeout=read_timeout))
 
 
 def _stream_lines(raw: Any) -> Iterator[bytes]:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tui.sources.kube.cache import Changes, Key
+from tui.sources.kube.ingress_index import IngressIndex
 from tui.sources.kube.rows import (
     DeploymentRow,
     EventRow,
@@ -29,7 +30,16 @@ from tui.sources.kube.rows import (
     pod_row,
 )
 from tui.sources.kube.service import MetricsStore
-from tui.sources.kube.watch import DEPLOYMENTS, EVENTS, HPAS, NODES, PODS, Kind, WatchState
+from tui.sources.kube.watch import (
+    DEPLOYMENTS,
+    EDGE_KINDS,
+    EVENTS,
+    HPAS,
+    NODES,
+    PODS,
+    Kind,
+    WatchState,
+)
 
 Obj = dict[str, Any]
 # NotReady: a fresh pod waiting for its readiness probe is not news (yet).
@@ -62,15 +72,18 @@ class Delta:
     deployments: Table = field(default_factory=Table)
     nodes: Table = field(default_factory=Table)
     hpas: Table = field(default_factory=Table)
-    states: list[WatchState] | None = None
+    ingresses: Table = field(default_factory=Table)  # IngressRow by key
+    states: list[WatchState] | None = None  # the Pods pane's watches
+    edge_states: list[WatchState] | None = None  # the Ingress pane's (EDGE_KINDS)
     metrics_problems: dict[str, str] | None = None
     transitions: list[Transition] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        tables = (self.pods, self.events, self.deployments, self.nodes, self.hpas)
+        tables = (self.pods, self.events, self.deployments, self.nodes, self.hpas, self.ingresses)
         return (
             any(tables)
             or self.states is not None
+            or self.edge_states is not None
             or bool(self.transitions)
             or (self.metrics_problems is not None)
         )
@@ -98,6 +111,7 @@ class KubeModel:
         self.nodes: dict[Key, NodeRow] = {}
         self.hpas: dict[Key, HpaRow] = {}
         self.states: dict[Any, WatchState] = {}
+        self.ingresses = IngressIndex()
         # subject -> last state this model reported (the file dedupes across consoles)
         self._reported: dict[str, str] = {}
         self._metrics_version = -1
@@ -126,7 +140,10 @@ class KubeModel:
         self._refresh_metrics(metrics, delta)
         if changes.states:
             self.states.update(changes.states)
-            delta.states = list(self.states.values())
+            self._split_states(changes.states, delta)
+        edges = self.ingresses.apply(changes, changes.states, now)
+        delta.ingresses.updated.update(edges.updated)
+        delta.ingresses.removed |= edges.removed
         delta.transitions = self._transitions(delta, now)
         return delta
 
@@ -139,8 +156,17 @@ class KubeModel:
                 del rows[key]
                 getattr(delta, name).removed.add(key)
         self.states = {s: v for s, v in self.states.items() if context and s.context != context}
-        delta.states = list(self.states.values())
+        delta.states = [s for s in self.states.values() if s.scope.kind not in EDGE_KINDS]
+        delta.edge_states = [s for s in self.states.values() if s.scope.kind in EDGE_KINDS]
+        delta.ingresses.removed |= self.ingresses.forget(context)
         return delta
+
+    def _split_states(self, changed: dict[Any, WatchState], delta: Delta) -> None:
+        """Each pane gets the states of the watches it shows, when one of them changed."""
+        if any(scope.kind not in EDGE_KINDS for scope in changed):
+            delta.states = [s for s in self.states.values() if s.scope.kind not in EDGE_KINDS]
+        if any(scope.kind in EDGE_KINDS for scope in changed):
+            delta.edge_states = [s for s in self.states.values() if s.scope.kind in EDGE_KINDS]
 
     def _with_pod_metrics(self, row: PodRow, metrics: MetricsStore) -> PodRow:
         usage = metrics.pods.get((row.context, row.namespace, row.name))

@@ -17,6 +17,7 @@ from tui.sources.kube.kubeconfig import KubeconfigInfo
 from tui.sources.kube.rows import cpu_millicores, memory_bytes
 from tui.sources.kube.watch import (
     DEPLOYMENTS,
+    EDGE_KINDS,
     EVENTS,
     HPAS,
     NODES,
@@ -27,7 +28,7 @@ from tui.sources.kube.watch import (
     WatchState,
 )
 
-NAMESPACED_KINDS: tuple[Kind, ...] = (PODS, EVENTS, DEPLOYMENTS, HPAS)
+NAMESPACED_KINDS: tuple[Kind, ...] = (PODS, EVENTS, DEPLOYMENTS, HPAS, *EDGE_KINDS)
 CLUSTER_KINDS: tuple[Kind, ...] = (NODES,)
 METRICS_SECONDS = 15.0
 

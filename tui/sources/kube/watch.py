@@ -42,6 +42,14 @@ REPLICASETS = Kind("apps", "v1", "replicasets", "replicasets")
 STATEFULSETS = Kind("apps", "v1", "statefulsets", "statefulsets")
 DAEMONSETS = Kind("apps", "v1", "daemonsets", "daemonsets")
 HPAS = Kind("autoscaling", "v2", "horizontalpodautoscalers", "hpa")
+# What the Ingress pane is built from. cert-manager's kinds are custom resources:
+# on a cluster without cert-manager they answer 404, which only that pane reports.
+INGRESSES = Kind("networking.k8s.io", "v1", "ingresses", "ingresses")
+SERVICES = Kind("", "v1", "services", "services")
+ENDPOINTS = Kind("", "v1", "endpoints", "endpoints")
+CERTIFICATES = Kind("cert-manager.io", "v1", "certificates", "certificates")
+CHALLENGES = Kind("acme.cert-manager.io", "v1", "challenges", "challenges")
+EDGE_KINDS = (INGRESSES, SERVICES, ENDPOINTS, CERTIFICATES, CHALLENGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,7 @@ class WatchState:
     status: str  # connecting, live, reconnecting, forbidden, unauthorized, error
     message: str = ""
     retry_at: float | None = None  # time.monotonic() of the next attempt
+    reason: str = ""  # the failure's KubeError kind: "notfound" is an API not installed
 
     @property
     def healthy(self) -> bool:
@@ -160,7 +169,9 @@ class ResourceWatch:
                     error.kind, "reconnecting"
                 )
                 self._sink.state(
-                    WatchState(self.scope, status, error.message, time.monotonic() + delay)
+                    WatchState(
+                        self.scope, status, error.message, time.monotonic() + delay, error.kind
+                    )
                 )
                 if self._sleep(delay):
                     break
