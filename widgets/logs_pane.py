@@ -191,7 +191,8 @@ class LogsPane(Pane):
         yield Input(id="logs-input")
 
     def on_mount(self) -> None:
-        self.set_interval(self._drain_seconds, self._drain)
+        # Ticks only while a feed is attached: an idle console must stay idle.
+        self._drain_timer = self.set_interval(self._drain_seconds, self._drain, pause=True)
         if self._feed is not None:
             self._start()
         else:
@@ -207,6 +208,7 @@ class LogsPane(Pane):
             self._start()  # else mounting starts it
 
     def _start(self) -> None:
+        self._drain_timer.resume()
         self._stopped = False
         self._states = {}
         self._pending.clear()
@@ -224,6 +226,8 @@ class LogsPane(Pane):
     def detach(self) -> None:
         """Stop following; what was received stays on screen to read, mark and save."""
         self._drain()
+        if self.is_mounted:
+            self._drain_timer.pause()
         self._feed = None
         self._stopped = True
         self._states = {}

@@ -44,7 +44,10 @@ class RunOutput(Vertical):
         yield self.log_view
 
     def on_mount(self) -> None:
-        self.set_interval(self._drain_seconds, self.drain)
+        # Ticks only while a command runs: an idle console must stay idle.
+        self._drain_timer = self.set_interval(
+            self._drain_seconds, self.drain, pause=self._feed is None
+        )
 
     @property
     def running(self) -> bool:
@@ -62,6 +65,8 @@ class RunOutput(Vertical):
         """Show a new run: its command line and target, then its output as it comes."""
         self.drain()
         self._feed = feed
+        if self.is_mounted:
+            self._drain_timer.resume()
         self._shown, self._where = shown, where
         self._state = Text("running… (c stops it)", "bold yellow")
         self.log_view.clear()
@@ -71,6 +76,8 @@ class RunOutput(Vertical):
         """The run ended: take the last lines and say how it ended."""
         self.drain()
         self._feed = None
+        if self.is_mounted:
+            self._drain_timer.pause()
         self._state = outcome
         self._show_header()
 
