@@ -146,7 +146,9 @@ class DockerFlow:
     def _engine_or_say(self, what: str) -> Engine | None:
         engine = self.engine
         if engine is None:
-            self.app.notify(f"{what}: no container engine is connected.", severity="warning")
+            self.app.notify(
+                f"{what}: no container engine is connected.", severity="warning", markup=False
+            )
         return engine
 
     # -- actions -------------------------------------------------------------------------
@@ -189,7 +191,9 @@ class DockerFlow:
             await self.record(action, target, engine, "refused", refusal)
             return
         if not target.container_ids:
-            self.app.notify(f"{title}: no containers found for it.", severity="warning")
+            self.app.notify(
+                f"{title}: no containers found for it.", severity="warning", markup=False
+            )
             await self.record(action, target, engine, "failed", "no containers found")
             return
         what = consequence(action, target)
@@ -199,7 +203,7 @@ class DockerFlow:
         )
         if not confirmed:
             await self.record(action, target, engine, "cancelled", what)
-            self.app.notify(f"{title} cancelled.")
+            self.app.notify(f"{title} cancelled.", markup=False)
             return
         try:
             await asyncio.to_thread(perform, engine.api, action, target)

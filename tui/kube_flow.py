@@ -125,7 +125,7 @@ class KubeFlow:
         )
         if not confirmed:
             await self.record(action, ref, Outcome("cancelled", consequence, data))
-            self.app.notify(f"{title} cancelled.")
+            self.app.notify(f"{title} cancelled.", markup=False)
             return
         try:
             await self._in_thread(do)
