@@ -30,4 +30,14 @@ def describe() -> dict[str, object]:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "textual": version("textual"),
+        # Other work on the machine shows here: figures taken under load are noisy.
+        "load_average": load_average(),
     }
+
+
+def load_average() -> list[float] | None:
+    """1, 5 and 15 minute load averages (on Linux), or None where there are none."""
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except OSError:
+        return None

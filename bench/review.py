@@ -14,6 +14,8 @@ import asyncio
 import json
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -21,10 +23,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.targets import target
 from tui.timeline.bulk import write_new_file
 from tui.timeline.model import format_ts
 from tui.timeline.rows import StoredRow
 
+ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 11, 22, 14, 35, tzinfo=UTC)
 VOCABULARY = (
     "pod crash loop backoff checkout payments ingress tls certificate timeout db pool connection"
@@ -191,12 +195,26 @@ async def _measure(path: Path, searches: list[str]) -> dict[str, Any]:
     return figures
 
 
+def export(path: Path, form: str) -> dict[str, float]:
+    """`warroom export` of the whole file to a new file, as a user runs it (process start
+    to exit, so the figure includes starting Python and the export's imports)."""
+    out = path.with_suffix(f".export.{form}")
+    argv = [sys.executable, "-m", "tui", "export", str(path), "--format", form, "-o", str(out)]
+    started = time.perf_counter()
+    subprocess.run(argv, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seconds = time.perf_counter() - started
+    size = out.stat().st_size
+    out.unlink()
+    return {f"export_{form}_s": round(seconds, 2), f"export_{form}_mb": round(size / 1024**2, 1)}
+
+
 def million(count: int = 1_000_000, runs: int = 3) -> dict[str, object]:
     searches = [RARE, "refused"]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.db"
         result: dict[str, object] = {"events": count, **build(path, count)}
         samples = [asyncio.run(_measure(path, searches)) for _ in range(runs)]
+        exports = {**export(path, "md"), **export(path, "json")}
     keys = [k for k in samples[0] if k.endswith("_s")]
     for key in keys:
         result[key] = round(statistics.median(s[key] for s in samples), 3)
@@ -204,9 +222,11 @@ def million(count: int = 1_000_000, runs: int = 3) -> dict[str, object]:
         if key.endswith("_matches"):
             result[key] = samples[0][key]
     result["runs"] = runs
-    result["target_s"] = 1.0
+    result.update(exports)
+    limit = target("review_s")
+    result["target_s"] = limit.limit
     result["meets_target"] = all(
-        float(result[key]) < 1.0  # type: ignore[arg-type]
+        limit.met(float(result[key]))  # type: ignore[arg-type]
         for key in ("first_frame_s", f"search_{RARE}_s", "search_refused_s")
     )
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import select
 import struct
 import subprocess
@@ -16,6 +17,9 @@ import termios
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+# Colours and cursor moves: taken out, words split by a change of style read whole.
+ESCAPES = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 @dataclass
@@ -52,6 +56,17 @@ class TerminalProcess:
                 return
             self.output.extend(chunk)
             timeout = 0.0
+
+    def drawn(self, since: int = 0) -> bytes:
+        """The text written after the first `since` bytes of output, without escapes."""
+        return ESCAPES.sub(b"", bytes(self.output[since:]))
+
+    def check_running(self, what: str) -> None:
+        """Raise if the program has exited: a figure taken from a crashed program means nothing."""
+        status = self.process.poll()
+        if status is not None:
+            tail = self.drawn(max(0, len(self.output) - 4000)).decode(errors="replace")
+            raise RuntimeError(f"{what} exited with status {status}: {tail[-600:]}")
 
     def send(self, data: bytes) -> None:
         os.write(self.fd, data)
@@ -104,7 +119,8 @@ def spawn(
         stdout=slave,
         stderr=slave,
         cwd=cwd,
-        env={**os.environ, **(env or {}), "TERM": "xterm-256color"},
+        # A caller's TERM wins (terminal tests try screen, tmux...); else a common one.
+        env={**os.environ, "TERM": "xterm-256color", **(env or {})},
         preexec_fn=become_session_leader,
         close_fds=True,
     )

@@ -59,9 +59,13 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause(2.5)  # a second host sample, so rates and sparklines show
 
 
-async def shoot(name: str, size: tuple[int, int], *steps: str, scenario: str | None = None) -> None:
-    """Run the console (on a drill cluster playing `scenario`, if given), press `steps`
-    ("wait" lets the live panes fill for a few seconds) and save the screen."""
+async def shoot(
+    name: str, size: tuple[int, int], *steps: str, scenario: str | None = None,
+    present: bool = False,
+) -> None:  # fmt: skip
+    """Run the console (on a drill cluster playing `scenario`, if given; in presentation
+    mode if `present`), press `steps` ("wait" lets the live panes fill for a few seconds,
+    "clear" dismisses the notices) and save the screen."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(environ={"WARROOM_INCIDENTS_DIRECTORY": tmp})
         db = Path(tmp) / "incident.db"
@@ -73,12 +77,16 @@ async def shoot(name: str, size: tuple[int, int], *steps: str, scenario: str | N
             config = cluster.write_kubeconfig(Path(tmp) / "kubeconfig")
             kube = KubeOptions(kubeconfig=config, contexts=("warroom-drill",), all_namespaces=True)
         try:
-            app = WarRoomApp(settings, db, actor=ACTOR, kube_options=kube)
+            app = WarRoomApp(settings, db, actor=ACTOR, kube_options=kube, present=present)
             async with app.run_test(size=size) as pilot:
                 await settle(pilot)
                 for key in steps:
                     if key == "wait":
                         await pilot.pause(4)
+                        continue
+                    if key == "clear":
+                        app.clear_notifications()
+                        await pilot.pause(0.3)
                         continue
                     await pilot.press(key)
                     await pilot.pause(0.3)
@@ -101,6 +109,11 @@ async def main() -> None:
     # The Ingress pane zoomed on the www-missing drill: the finding and its runbook.
     await shoot("ingress-www-missing-160x48", (160, 48), "wait", "2", "z",
                 scenario="www-missing")  # fmt: skip
+    # Presentation mode (--present): high contrast, the large banner with the drill's
+    # context label; at 80x24, one pane under the banner.
+    await shoot("console-present-160x48", (160, 48), "wait", "1", "l", "wait", "clear",
+                scenario="site-down", present=True)  # fmt: skip
+    await shoot("console-present-80x24", (80, 24), "clear", present=True)
 
 
 if __name__ == "__main__":

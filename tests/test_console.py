@@ -16,6 +16,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList
 
 from tests.conftest import wait_for
+from tests.helpers.console_text import banner_text, timeline_texts
 from tests.helpers.fixed import NO_CLUSTER, FixedClock, FrozenSampler
 from tui.app import WarRoomApp
 from tui.config import Settings
@@ -23,7 +24,6 @@ from tui.screens.console import PANE_ORDER, ConsoleScreen
 from tui.screens.dialogs import MilestoneDialog, NoteDialog
 from tui.screens.help import HelpScreen
 from tui.timeline.model import format_ts
-from widgets.banner import IncidentBanner
 from widgets.host_pane import HostPane
 from widgets.timeline_pane import TimelinePane
 
@@ -60,17 +60,6 @@ def console(app: WarRoomApp) -> ConsoleScreen:
     screen = app.screen
     assert isinstance(screen, ConsoleScreen)
     return screen
-
-
-def timeline_texts(app: WarRoomApp) -> list[str]:
-    """The 'who: what' column of the Timeline pane, top (newest) first."""
-    table = app.console_screen.query_one(TimelinePane).table
-    return [table.get_row_at(i)[3].plain for i in range(table.row_count)]
-
-
-def banner_text(app: WarRoomApp) -> str:
-    banner = app.console_screen.query_one(IncidentBanner)
-    return "".join(segment.text for segment in banner.render_line(0))
 
 
 async def started(pilot: object, app: WarRoomApp) -> None:

@@ -8,17 +8,15 @@ the new pictures by eye.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_coroutine, wait_for
-from tests.helpers.fixed import NO_CLUSTER, T0, FixedClock, FrozenSampler
+from tests.conftest import wait_for
+from tests.helpers.fixed import NO_CLUSTER, FrozenSampler
+from tests.helpers.snapshot_incident import SNAPSHOT_ACTOR, snapshot_incident
 from tui.app import WarRoomApp
 from tui.config import Settings
-from tui.timeline.model import EventKind
-from tui.timeline.store import TimelineStore
 from widgets.host_pane import HostPane
 from widgets.timeline_pane import TimelinePane
 
@@ -30,27 +28,11 @@ def scripted_app(
     settings: Settings, make_incident: Callable[..., Path]
 ) -> Callable[[], WarRoomApp]:
     """An incident ten minutes in, with a few events, on a frozen host."""
-    clock = FixedClock()
-    path = make_incident(title="Checkout returns 502 [payments]", clock=clock)
-
-    async def script() -> None:
-        store = await TimelineStore.open(path, clock=clock)
-        for minutes, kind, text, data in (
-            (2, EventKind.NOTE, "502s from the ingress for /api/checkout", {}),
-            (4, EventKind.STATUS_CHANGED, "Status: investigating → identified",
-             {"to": "identified"}),
-            (6, EventKind.NOTE, "payments pods CrashLoopBackOff: DB connection refused", {}),
-        ):  # fmt: skip
-            at = T0 + timedelta(minutes=minutes)
-            await store.append(kind, text, data=data, actor="alice@bastion-1", at=at)
-        await store.close()
-
-    run_coroutine(script())
-    clock.now = T0 + timedelta(minutes=10)
+    path, clock = snapshot_incident(make_incident)
 
     def make() -> WarRoomApp:
         return WarRoomApp(
-            settings, path, actor="alice@bastion-1", clock=clock, sampler_factory=FrozenSampler,
+            settings, path, actor=SNAPSHOT_ACTOR, clock=clock, sampler_factory=FrozenSampler,
             kube_options=NO_CLUSTER,
         )  # fmt: skip
 

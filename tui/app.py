@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,15 +21,16 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.filter import LineFilter
+from textual.message import Message
 from textual.screen import Screen
 
+from tui import redact
+from tui.banner_contexts import banner_contexts
 from tui.config import Settings
-from tui.docker_flow import DockerFlow
-from tui.edge_flow import EdgeFlow
 from tui.identity import current_actor
-from tui.kube_flow import KubeFlow
-from tui.kube_session import KubeOptions, KubeSession, KubeUnavailableError
-from tui.logs_flow import LogsFlow
+from tui.keymap import KeyMap
+from tui.kube_options import KubeOptions
 from tui.messages import (
     HostHistory,
     HostSampled,
@@ -37,11 +40,11 @@ from tui.messages import (
     TimelineAppended,
     TimelineTrouble,
 )
-from tui.process_flow import ProcessFlow
-from tui.runbook_flow import RunbookFlow
+from tui.no_color import NO_COLOR_CSS, without_colour
+from tui.present import PRESENT_THEME, Presentation
 from tui.safetext import one_line
 from tui.screens.console import PANE_ORDER, ConsoleScreen
-from tui.sources.kube.model import Delta, Transition
+from tui.sixteen_colours import use_sixteen_colour_theme
 from tui.sources.thresholds import Crossing, ThresholdTracker
 from tui.timeline.model import (
     Event,
@@ -55,28 +58,39 @@ from tui.timeline.model import (
     utc_now,
 )
 from tui.timeline.store import StoreError, TimelineStore
+from tui.view_only import BANNER_MARKER, NOTICE, refuses_action, refuses_request
 from widgets.banner import IncidentBanner
 from widgets.format import short_duration
-from widgets.ingress_pane import IngressPane
-from widgets.kube_requests import (
-    ActionRequested,
-    DetailRequested,
-    DrillRequested,
-    LogsRequested,
-    SwitchRequested,
-    YamlRequested,
-)
-from widgets.logs_pane import LogEvidence, LogSaveRequested
-from widgets.pods_pane import PodsPane
-from widgets.runbook_pane import RunbookPane
-from widgets.timeline_pane import TimelinePane
 
 if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from tui.docker_flow import DockerFlow
+    from tui.edge_flow import EdgeFlow
+    from tui.held_flow import HeldFlow
+    from tui.kube_flow import KubeFlow
+    from tui.kube_session import KubeSession
+    from tui.logs_flow import LogsFlow
+    from tui.process_flow import ProcessFlow
+    from tui.runbook_flow import RunbookFlow
+    from tui.sources.kube.model import Delta, Transition
     from widgets.container_requests import (
         ContainerActionRequested,
         ContainerInspectRequested,
         ContainerLogsRequested,
     )
+    from widgets.ingress_pane import IngressPane
+    from widgets.kube_requests import (
+        ActionRequested,
+        DetailRequested,
+        DrillRequested,
+        LogsRequested,
+        SwitchRequested,
+        YamlRequested,
+    )
+    from widgets.logs_pane import LogEvidence, LogSaveRequested
+    from widgets.runbook_pane import RunbookPane
+    from widgets.timeline_pane import TimelinePane
 
 Clock = Callable[[], datetime]
 SamplerFactory = Callable[[], Any]
@@ -101,6 +115,7 @@ HOST_RETRY_SECONDS = (2, 4, 8, 16, 30)
 class WarRoomApp(App[None]):
     TITLE = "warroom"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.ctrl_quit")]
+    CSS = NO_COLOR_CSS  # applies under NO_COLOR only (tui/no_color.py)
 
     def __init__(
         self,
@@ -115,11 +130,29 @@ class WarRoomApp(App[None]):
         kube_options: KubeOptions | None = None,
         log_files: Sequence[Path] = (),
         runbook_dirs: Sequence[Path] = (),
+        view_only: bool = False,
+        present: bool = False,
+        redacting: bool = False,
+        keymap: KeyMap | None = None,
     ) -> None:
         super().__init__()
+        # The operator's key-map file, checked by the command line (tui/keymap.py).
+        self.key_map = keymap or KeyMap()
+        if self.key_map.remaps:
+            self.set_keymap(dict(self.key_map.remaps))
+        # Presentation mode (P, --present): its theme is there to switch to (tui/present.py).
+        self.register_theme(PRESENT_THEME)
+        self.presentation = Presentation(self)
+        self._present_at_start = present
+        # Redaction (X, --redact, redaction.enabled): a switch of the view (tui/redact.py).
+        # Set here, so a console never inherits the state of one before it in the process.
+        start_redacted = redacting or settings.redaction.enabled
+        redact.set_screen(redact.Redactor(settings.redaction.patterns) if start_redacted else None)
         self.settings = settings
         self.db_path = db_path
-        self.readonly = readonly
+        # Viewer mode (warroom serve): nothing is recorded or changed (tui/view_only.py).
+        self.view_only = view_only
+        self.readonly = readonly or view_only
         self.actor = actor or current_actor()
         self.clock = clock
         self._sampler_factory = sampler_factory or (
@@ -131,16 +164,74 @@ class WarRoomApp(App[None]):
         self.folder: StateFolder | None = None
         # Set once the incident file is open: workers that record wait for it.
         self._store_ready = asyncio.Event()
-        self.kube = KubeSession(kube_options or KubeOptions(), settings.kube)
-        self.kube_flow = KubeFlow(self)
-        self.logs_flow = LogsFlow(self)
+        self._kube_options = kube_options or KubeOptions()
         self._log_files = tuple(log_files)
-        self.runbook_flow = RunbookFlow(self, runbook_dirs)
-        self.edge_flow = EdgeFlow(self)
-        self.docker_flow = DockerFlow(self)
-        self.process_flow = ProcessFlow(self)
+        self._runbook_dirs = tuple(runbook_dirs)
         self.drill: Any = None  # a ClusterThread when a drill was started from the console
         self._timeline_wake = asyncio.Event()
+        # Set once the real panes replaced the first frame's and the workers started.
+        self._console_whole = asyncio.Event()
+
+    def on_mount(self) -> None:
+        # On a 16-colour terminal, colours that stay apart once rounded (tui/sixteen_colours.py).
+        use_sixteen_colour_theme(self)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        filters = super().get_line_filters()
+        return without_colour(filters) if self.no_color else filters
+
+    # -- the flows: each made (and its modules loaded) on first use --------------------
+    # None of them is needed for the first frame; loading them all up front was a
+    # third of the console's start-up time.
+
+    @cached_property
+    def kube(self) -> KubeSession:
+        from tui.kube_session import KubeSession
+
+        return KubeSession(self._kube_options, self.settings.kube)
+
+    @cached_property
+    def kube_flow(self) -> KubeFlow:
+        from tui.kube_flow import KubeFlow
+
+        return KubeFlow(self)
+
+    @cached_property
+    def logs_flow(self) -> LogsFlow:
+        from tui.logs_flow import LogsFlow
+
+        return LogsFlow(self)
+
+    @cached_property
+    def runbook_flow(self) -> RunbookFlow:
+        from tui.runbook_flow import RunbookFlow
+
+        return RunbookFlow(self, self._runbook_dirs)
+
+    @cached_property
+    def edge_flow(self) -> EdgeFlow:
+        from tui.edge_flow import EdgeFlow
+
+        return EdgeFlow(self)
+
+    @cached_property
+    def docker_flow(self) -> DockerFlow:
+        from tui.docker_flow import DockerFlow
+
+        return DockerFlow(self)
+
+    @cached_property
+    def process_flow(self) -> ProcessFlow:
+        from tui.process_flow import ProcessFlow
+
+        return ProcessFlow(self)
+
+    @cached_property
+    def held_flow(self) -> HeldFlow:
+        # Every write goes through it: on a full disk it holds events in memory.
+        from tui.held_flow import HeldFlow
+
+        return HeldFlow(self, wake_timeline=self._timeline_wake.set)
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -154,19 +245,36 @@ class WarRoomApp(App[None]):
         if self._initial_state is not None:
             # Drawn in the very first frame, from what the command line read.
             screen.banner.show(
-                self._initial_state, self.clock(), readonly=self.readonly, actor=self.actor,
+                self._initial_state, self.clock(), readonly=self.banner_marker, actor=self.actor,
                 width=self.size.width,
             )  # fmt: skip
         return screen
 
     def on_console_screen_ready(self) -> None:
         # The first frame comes before any disk or /proc access: the banner shows
-        # what the command line already read, and the workers fill in the rest.
-        self.refresh_banner()
+        # what the command line already read, the panes are frames, and the real
+        # panes and the workers fill in the rest once that frame is on screen.
         self.set_interval(1.0, self.refresh_banner)
-        # Workers start once the frame is on screen: their threads would
-        # otherwise compete with the first render for the interpreter.
-        self.call_after_refresh(self._start_workers)
+        self.call_after_refresh(self._complete_console)
+
+    async def _complete_console(self) -> None:
+        await self.console_screen.hydrate()
+        if self._present_at_start:
+            self.presentation.enter()
+        self.refresh_banner()
+        # Workers start once the panes exist: their threads would otherwise
+        # compete with the first frames for the interpreter.
+        self._start_workers()
+        self._console_whole.set()
+
+    @asynccontextmanager
+    async def run_test(self, *args: Any, **kwargs: Any) -> AsyncIterator[Pilot[None]]:
+        """Textual's run_test, handing over the pilot once the console is whole: a test
+        starts where an operator does, with every pane and worker in place."""
+        async with super().run_test(*args, **kwargs) as pilot:
+            while not self._console_whole.is_set() and self.is_running:
+                await pilot.pause(0.01)
+            yield pilot
 
     def _start_workers(self) -> None:
         self.run_worker(self._follow_timeline(), name="timeline", exit_on_error=False)
@@ -189,6 +297,7 @@ class WarRoomApp(App[None]):
         self._start_kube()
 
     async def on_unmount(self) -> None:
+        redact.set_screen(None)
         self.logs_flow.stop()
         self.docker_flow.stop()
         self.runbook_flow.stop()
@@ -196,6 +305,8 @@ class WarRoomApp(App[None]):
         if self.drill is not None:
             self.drill.stop()
         if self.store is not None:
+            # Events held on a full disk: written now, or saved to a recovery file.
+            await self.held_flow.last_write()
             await self.store.close()
 
     @property
@@ -216,13 +327,20 @@ class WarRoomApp(App[None]):
         now = self.clock()
         # The process clocks tick with the banner: once a second, on the app's clock.
         timers = self.process_flow.tick(now)
-        banner.show(state, now, readonly=self.readonly, actor=self.actor, process=timers)
+        banner.show(state, now, readonly=self.banner_marker, actor=self.actor, process=timers,
+                    contexts=banner_contexts(self))  # fmt: skip
+
+    @property
+    def banner_marker(self) -> bool | str:
+        return BANNER_MARKER if self.view_only else self.readonly
 
     # -- workers -------------------------------------------------------------------
 
     async def _open_store(self) -> TimelineStore | None:
         try:
-            store = await TimelineStore.open(self.db_path, clock=self.clock)
+            store = await TimelineStore.open(
+                self.db_path, readonly=self.view_only, clock=self.clock
+            )
         except StoreError as error:
             # Checked by the command line a moment ago; gone or damaged since.
             self.fatal_error = str(error)
@@ -241,7 +359,7 @@ class WarRoomApp(App[None]):
         folder = self.folder
         first = True
         trouble = False
-        pane = self.console_screen.query_one(TimelinePane)
+        pane = self.console_screen.pane("timeline")
         while True:
             try:
                 if first or self._timeline_wake.is_set() or await store.changed_elsewhere():
@@ -310,10 +428,12 @@ class WarRoomApp(App[None]):
             await asyncio.sleep(host.refresh_seconds)
 
     async def _record_host_crossing(self, crossing: Crossing) -> None:
+        if self.view_only:
+            return  # the consoles that write the incident file record it
         reading = crossing.reading
         await self._store_ready.wait()
         try:
-            await self._store().record_transition(
+            await self.held_flow.record_transition(
                 EventKind.HOST_ALERT,
                 f"{reading.subject.split(':')[1]}: {crossing.text}",
                 subject=reading.subject,
@@ -340,6 +460,8 @@ class WarRoomApp(App[None]):
         return self.console_screen.pane("pods")
 
     async def _watch_kube(self) -> None:
+        from tui.kube_session import KubeUnavailableError
+
         pane = self._pods_pane()
         ingress = self.console_screen.pane("ingress")
         # A (re)start watches anew: the ingresses of the previous view go first.
@@ -366,9 +488,11 @@ class WarRoomApp(App[None]):
         data: dict[str, Any], source: str,
     ) -> Event | None:  # fmt: skip
         """Record a change of `subject`'s state, once per incident file (several consoles)."""
+        if self.view_only:
+            return None  # the consoles that write the incident file record it
         await self._store_ready.wait()
         try:
-            event = await self._store().record_transition(
+            event = await self.held_flow.record_transition(
                 kind, text, subject=subject, state=state, quiet_state=quiet_state, data=data,
                 actor=self.actor, source=source,
             )  # fmt: skip
@@ -502,9 +626,15 @@ class WarRoomApp(App[None]):
         return self.store
 
     async def record(self, kind: str, text: str, **fields: Any) -> Event | None:
-        """Commit an event; confirm only after the commit. None (and a message) on failure."""
+        """Commit an event; confirm only after the commit. None (and a message) on failure.
+
+        On a full disk the event is held in memory and returned with seq 0 (tui/held_flow.py).
+        """
+        if self.view_only:
+            self.refuse_in_view_only()
+            return None
         try:
-            event = await self._store().append(kind, text, actor=self.actor, **fields)
+            event = await self.held_flow.append(kind, text, actor=self.actor, **fields)
         except StoreError as error:
             self.notify(f"NOT recorded: {error}", severity="error", timeout=10, markup=False)
             return None
@@ -516,6 +646,31 @@ class WarRoomApp(App[None]):
         assert self.folder is not None
         return self.folder.snapshot()
 
+    # -- viewer mode (tui/view_only.py): refused before any dialog opens ---------------
+
+    def refuse_in_view_only(self) -> None:
+        self.notify(NOTICE, title="Nothing was done", severity="warning", markup=False)
+
+    async def run_action(
+        self, action: Any, default_namespace: Any = None, namespaces: Any = None
+    ) -> bool:
+        # Every key binding and click on a key goes through here.
+        if self.view_only:
+            target, name, _ = self._parse_action(
+                action, self if default_namespace is None else default_namespace, namespaces
+            )
+            if target is self and refuses_action(name):
+                self.refuse_in_view_only()
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def check_message_enabled(self, message: Message) -> bool:
+        # Requests from the panes reach the app here, before any handler runs.
+        if self.view_only and refuses_request(message):
+            self.refuse_in_view_only()
+            return False
+        return super().check_message_enabled(message)
+
     @work(group="dialogs")
     async def action_add_note(self) -> None:
         from tui.screens.dialogs import NoteDialog
@@ -526,6 +681,12 @@ class WarRoomApp(App[None]):
             if answer is None:
                 return
             event = await self.record(EventKind.NOTE, answer)
+            if event is not None and not event.seq:
+                self.notify(
+                    "Note held in memory (the disk is full): not yet in the incident file;"
+                    " written when space returns.", severity="warning", markup=False,
+                )  # fmt: skip
+                return
             if event is not None:
                 self.notify(f"Note recorded (#{event.seq}).", markup=False)
                 return
@@ -649,24 +810,82 @@ class WarRoomApp(App[None]):
         event = message.event
         self.push_screen(EventDetail(event, pinned=event.uuid in self.state.pinned))
 
+    # -- redaction -------------------------------------------------------------------
+    # Secrets masked on screen; the incident file keeps the truth (tui/redact.py).
+
+    @property
+    def redacting(self) -> bool:
+        return redact.screen is not None
+
+    def set_redaction(self, enabled: bool) -> None:
+        """Mask secrets on screen (or stop), and draw again what every pane and open
+        screen already shows: each widget or screen that caches rendered text has a
+        `redaction_changed` method."""
+        if enabled == self.redacting:
+            return
+        redactor = redact.Redactor(self.settings.redaction.patterns) if enabled else None
+        redact.set_screen(redactor)
+        for screen in self.screen_stack:
+            for node in (*screen.query("*"), screen):
+                redraw = getattr(node, "redaction_changed", None)
+                if callable(redraw):
+                    redraw()
+
+    def action_toggle_redaction(self) -> None:
+        self.set_redaction(not self.redacting)
+        key = self.binding_keys("console.redact")
+        if self.redacting:
+            self.notify(f"Redaction on: secrets are masked on screen. {key} shows them again.")
+        else:
+            self.notify(f"Redaction off: secrets are shown. {key} masks them again.")
+
+    def notify(self, message: str, *, title: str = "", markup: bool = True, **options: Any) -> None:
+        # Notifications carry names and errors from outside: masked like the panes.
+        shown, shown_title = redact.on_screen(message), redact.on_screen(title)
+        if (shown, shown_title) != (message, title):
+            markup = False  # a mask may have cut a markup tag in two
+        super().notify(shown, title=shown_title, markup=markup, **options)
+
+    def action_toggle_present(self) -> None:
+        self.presentation.toggle()
+
+    def binding_keys(self, binding_id: str) -> str:
+        """A console binding's keys as the operator has them (key map applied), for texts."""
+        from widgets.help_names import key_name
+        from widgets.timeline_pane import TimelinePane
+
+        for binding in (*self.BINDINGS, *ConsoleScreen.BINDINGS, *TimelinePane.BINDINGS):
+            if isinstance(binding, Binding) and binding.id == binding_id:
+                return key_name(self.key_map.keys_for(binding_id, binding.key))
+        raise LookupError(f"no console binding {binding_id}")
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen, describe_bindings
         from widgets.containers_pane import ContainersPane
+        from widgets.ingress_pane import IngressPane
         from widgets.log_view import LogView
         from widgets.logs_pane import LogsPane
+        from widgets.pods_pane import PodsPane
         from widgets.runbook_pane import RunbookPane
+        from widgets.timeline_pane import TimelinePane
 
-        timeline_keys = [*describe_bindings(TimelinePane.BINDINGS), ("Enter", "Event details")]
-        groups = [
-            ("Console", describe_bindings(ConsoleScreen.BINDINGS)),
-            ("Pods pane", describe_bindings(PodsPane.BINDINGS)),
-            ("Containers pane (C)", describe_bindings(ContainersPane.BINDINGS)),
-            ("Ingress pane", describe_bindings(IngressPane.BINDINGS)),
-            ("Logs pane", describe_bindings([*LogsPane.BINDINGS, *LogView.BINDINGS])),
-            ("Runbook pane", describe_bindings(RunbookPane.BINDINGS)),
-            ("Timeline pane", timeline_keys),
-            ("Anywhere", [("ctrl-p", "Command palette: every action by name"), ("ctrl-q", "Quit")]),
+        keymap = self.key_map.remaps
+        timeline_keys = [
+            *describe_bindings(TimelinePane.BINDINGS, keymap),
+            ("Enter", "Event details"),
         ]
+        containers = f"Containers pane ({self.binding_keys('console.containers')})"
+        groups = [
+            ("Console", describe_bindings(ConsoleScreen.BINDINGS, keymap)),
+            ("Pods pane", describe_bindings(PodsPane.BINDINGS, keymap)),
+            (containers, describe_bindings(ContainersPane.BINDINGS, keymap)),
+            ("Ingress pane", describe_bindings(IngressPane.BINDINGS, keymap)),
+            ("Logs pane", describe_bindings([*LogsPane.BINDINGS, *LogView.BINDINGS], keymap)),
+            ("Runbook pane", describe_bindings(RunbookPane.BINDINGS, keymap)),
+            ("Timeline pane", timeline_keys),
+            ("Anywhere", [("ctrl-p", "Command palette: every action by name"),
+                          (self.binding_keys("app.ctrl_quit"), "Quit")]),
+        ]  # fmt: skip
         self.push_screen(HelpScreen(groups))
 
     # -- process ---------------------------------------------------------------------
@@ -694,38 +913,53 @@ class WarRoomApp(App[None]):
 
     # -- command palette -------------------------------------------------------------
 
+    def _toggle_pin(self) -> None:
+        from widgets.timeline_pane import TimelinePane
+
+        pane = self.console_screen.pane("timeline")
+        if isinstance(pane, TimelinePane):  # not a first-frame placeholder
+            pane.action_toggle_pin()
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if not isinstance(screen, ConsoleScreen):
             return
-        timeline = screen.query_one(TimelinePane)
-        commands: list[tuple[str, str, Callable[[], Any]]] = [
-            ("Add a note", "Record a note in the timeline (n)", self.action_add_note),
-            ("Change status", "investigating, identified, monitoring, resolved (s)",
+        # Each help text ends with the binding's key as the key map has it.
+        commands: list[tuple[str, str, str, Callable[[], Any]]] = [
+            ("Add a note", "Record a note in the timeline", "incident.note", self.action_add_note),
+            ("Change status", "investigating, identified, monitoring, resolved", "incident.status",
              self.action_change_status),
-            ("Change severity", "P0 … P3 (S)", self.action_change_severity),
-            ("Acknowledge", "Take ownership; stops the response clock (a)",
+            ("Change severity", "P0 … P3", "incident.severity", self.action_change_severity),
+            ("Acknowledge", "Take ownership; stops the response clock", "incident.acknowledge",
              self.action_acknowledge),
-            ("Mark a milestone", "impact started, detected, mitigated… (M)",
+            ("Mark a milestone", "impact started, detected, mitigated…", "incident.milestone",
              self.action_mark_milestone),
-            ("Post a status update", "The template: status, impact, actions, next update (u)",
-             self.action_status_update),
-            ("Add an action item (TODO)", "Goes to the postmortem's action items (t)",
+            ("Post a status update", "The template: status, impact, actions, next update",
+             "incident.status_update", self.action_status_update),
+            ("Add an action item (TODO)", "Goes to the postmortem's action items", "incident.todo",
              self.action_add_todo),
-            ("Assign roles", "Commander, scribe, comms, subject experts (R)",
+            ("Assign roles", "Commander, scribe, comms, subject experts", "incident.roles",
              self.action_assign_roles),
-            ("Escalate", "L1 on-call, L2 team lead, L3 infrastructure lead (E)",
+            ("Escalate", "L1 on-call, L2 team lead, L3 infrastructure lead", "incident.escalate",
              self.action_escalate),
-            ("Snooze the status-update reminder", "A few minutes (Z)",
+            ("Snooze the status-update reminder", "A few minutes", "incident.snooze",
              self.action_snooze_update),
-            ("Pin or unpin the selected event", "Timeline pane (p)", timeline.action_toggle_pin),
-            ("Zoom the focused pane", "Full screen and back (z)", screen.action_zoom),
+            ("Pin or unpin the selected event", "Timeline pane", "timeline.pin", self._toggle_pin),
+            ("Zoom the focused pane", "Full screen and back", "console.zoom", screen.action_zoom),
+            ("Presentation mode", "High contrast, large banner, redaction on; and back",
+             "console.present", self.action_toggle_present),
+            ("Redact secrets on screen", "Tokens, passwords, keys masked; and back",
+             "console.redact", self.action_toggle_redaction),
             *(
-                (f"Focus pane: {screen.pane(pane_id).title}", f"Key {number}",
+                (f"Focus pane: {screen.pane(pane_id).title}", "Key", f"console.pane_{number}",
                  lambda pane_id=pane_id: screen.activate_pane(pane_id))
                 for number, pane_id in enumerate(PANE_ORDER, start=1)
             ),
-            ("Show keys", "Help (?)", self.action_help),
+            ("Show keys", "Help", "app.help", self.action_help),
         ]  # fmt: skip
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)
+        for title, help_text, binding_id, callback in commands:
+            if self.view_only and refuses_action(callback.__name__.removeprefix("action_")):
+                callback = self.refuse_in_view_only
+            key = self.binding_keys(binding_id)
+            text = f"{help_text} {key}" if help_text == "Key" else f"{help_text} ({key})"
+            yield SystemCommand(title, text, callback)

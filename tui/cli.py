@@ -18,15 +18,19 @@ from tui.commands import (
     demo,
     export,
     incidents,
+    keys,
     merge,
     note,
+    recover,
     review,
     runbook,
+    serve,
     sim,
     verify,
 )
 from tui.commands.errors import EXIT_USAGE, UsageError
 from tui.config import ConfigError, default_config_path
+from tui.keymap import default_keys_path
 from tui.safetext import one_line
 from tui.timeline.store import StoreError
 
@@ -47,15 +51,19 @@ def build_parser() -> Parser:
             " console on a new incident (or on --db)."
         ),
         epilog=(
-            "Keys in the console: ? shows them all. Settings: "
+            "Keys in the console: ? shows them all; 'warroom keys' lists them for the key-map"
+            f" file, {default_keys_path()}. Settings: "
             f"{default_config_path()} (or --config / WARROOM_CONFIG), WARROOM_* variables."
         ),
     )
     parser.add_argument("--version", action="version", version=f"warroom {__version__}")
     console.add_console_flags(parser)
+    console.add_view_only_flag(parser)
     parser.set_defaults(run=console.run)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in (demo, note, incidents, runbook, sim, review, export, merge, verify):
+    subcommands = (demo, note, incidents, runbook, sim, review, export, merge, verify, recover,
+                   serve, keys)  # fmt: skip
+    for module in subcommands:
         module.register(commands)
     return parser
 

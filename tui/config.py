@@ -132,6 +132,16 @@ class DockerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RedactionSettings:
+    """Masking secrets on screen (and, by `warroom export --redact`, in exports)."""
+
+    # On from the start (the R key and --redact switch it too); off by default.
+    enabled: bool = False
+    # Extra regular expressions to mask; with a group, only the first group is masked.
+    patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     host: HostSettings = field(default_factory=HostSettings)
     kube: KubeSettings = field(default_factory=KubeSettings)
@@ -142,6 +152,7 @@ class Settings:
     probes: ProbeSettings = field(default_factory=ProbeSettings)
     docker: DockerSettings = field(default_factory=DockerSettings)
     process: ProcessSettings = field(default_factory=ProcessSettings)
+    redaction: RedactionSettings = field(default_factory=RedactionSettings)
     config_path: Path | None = None
 
 
@@ -155,6 +166,7 @@ SECTIONS: dict[str, type[Any]] = {
     "probes": ProbeSettings,
     "docker": DockerSettings,
     "process": ProcessSettings,
+    "redaction": RedactionSettings,
 }
 
 
@@ -292,6 +304,7 @@ def _validate(settings: Settings) -> None:
     _validate_logs(settings.logs)
     _validate_runbooks(settings.runbooks)
     _validate_docker(settings.docker)
+    _validate_redaction(settings.redaction)
     if not 0 < host.load_warning_per_core < host.load_critical_per_core:
         raise ConfigError("host.load_warning_per_core must be above 0 and below the critical one")
     if not 0.1 <= settings.timeline.poll_seconds <= 60:
@@ -340,3 +353,12 @@ def _validate_runbooks(runbooks: RunbookSettings) -> None:
         raise ConfigError("runbooks.command_timeout_seconds must be between 1 and 86400")
     if not 1024 <= runbooks.output_max_bytes <= 1_048_576:
         raise ConfigError("runbooks.output_max_bytes must be between 1024 and 1048576")
+
+
+def _validate_redaction(redaction: RedactionSettings) -> None:
+    from tui.redact import RedactionError, compile_patterns
+
+    try:
+        compile_patterns(redaction.patterns)
+    except RedactionError as error:
+        raise ConfigError(f"redaction.patterns: {error}") from None

@@ -137,6 +137,10 @@ class DockerFlow:
         return matches(info.identities, self.settings.production_hosts)
 
     def readonly_reason(self, info: EngineInfo) -> str | None:
+        if self.app.view_only:
+            from tui.view_only import NOTICE
+
+            return NOTICE
         if self.app.readonly:
             return "warroom runs with --readonly: nothing may change a container"
         if matches(info.identities, self.settings.readonly_hosts):

@@ -59,6 +59,10 @@ class KubeFlow:
         return matches(context, self.settings.production_contexts)
 
     def readonly_reason(self, context: str) -> str | None:
+        if self.app.view_only:
+            from tui.view_only import NOTICE
+
+            return NOTICE
         if self.app.readonly:
             return "warroom runs with --readonly: nothing may change a cluster"
         if matches(context, self.settings.readonly_contexts):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from tui.config import KubeSettings
+from tui.kube_options import KubeOptions
 from tui.sources.kube.client import KubeClient
 from tui.sources.kube.kubeconfig import KubeconfigError, KubeconfigInfo, read_kubeconfig
 from tui.sources.kube.model import Delta, KubeModel, Transition
@@ -21,16 +21,6 @@ from tui.sources.kube.service import KubeService
 
 # How often transient states are re-judged (a Pending that became "too long").
 TICK_SECONDS = 5.0
-
-
-@dataclass(frozen=True, slots=True)
-class KubeOptions:
-    """What the command line asked for (kubectl's flags)."""
-
-    kubeconfig: Path | None = None
-    contexts: tuple[str, ...] = ()
-    namespaces: tuple[str, ...] = ()
-    all_namespaces: bool = False
 
 
 class KubeUnavailableError(Exception):

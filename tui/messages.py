@@ -13,17 +13,16 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui.sources.host_rows import HostSample
-from tui.sources.kube.model import Delta
-from tui.sources.thresholds import Reading
-from tui.timeline.model import Event, IncidentState
-
+# Only for annotations: the Kubernetes model and the probe modules (with the HTTP and
+# TLS libraries) are not needed before the console's first frame.
 if TYPE_CHECKING:
-    # Only for annotations: the probe modules load the HTTP and TLS libraries,
-    # which the console does not need before its first frame.
+    from tui.sources.host_rows import HostSample
+    from tui.sources.kube.model import Delta
     from tui.sources.probe_hosts import Finding, HostReport
     from tui.sources.probes import ProbeState
     from tui.sources.prometheus import QueryResult
+    from tui.sources.thresholds import Reading
+    from tui.timeline.model import Event, IncidentState
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,12 @@ colleague can carry terminal escapes or Rich/Textual markup. Everything shown go
 through `clean` (control characters become visible symbols, bidirectional
 overrides are neutralised, absurd lengths are cut) and is wrapped in a `Text`,
 which Textual never parses as markup.
+
+What goes on screen also passes `on_screen` (tui/redact.py): while redaction is
+on, secrets are masked. `plain` and `cell` do it themselves; a widget that builds
+its own `Text` from strings uses `screen_line` and `screen_clean`. `one_line` and
+`clean` never redact: they also prepare text that is recorded, and the incident
+file keeps the truth.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 import re
 
 from rich.text import Text
+
+from tui.redact import on_screen
 
 # C0 controls except tab and newline, DEL, and C1 controls (0x80-0x9f, which
 # include the 8-bit CSI and OSC introducers some terminals still honour).
@@ -47,11 +55,22 @@ def one_line(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
     return clean(text.replace("\r\n", "\n"), max_chars=max_chars).replace("\n", " ⏎ ")
 
 
+def screen_clean(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """`clean` for the screen: secrets masked first while redaction is on."""
+    return clean(on_screen(text), max_chars=max_chars)
+
+
+def screen_line(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """`one_line` for the screen: secrets masked first while redaction is on."""
+    return one_line(on_screen(text), max_chars=max_chars)
+
+
 def plain(text: str, style: str = "", *, max_chars: int = DEFAULT_MAX_CHARS) -> Text:
-    """A `Text` holding cleaned text: never interpreted as markup."""
-    return Text(clean(text, max_chars=max_chars), style=style, no_wrap=False)
+    """A `Text` holding cleaned text for the screen: never interpreted as markup."""
+    return Text(screen_clean(text, max_chars=max_chars), style=style, no_wrap=False)
 
 
 def cell(text: str, style: str = "", *, max_chars: int = 500) -> Text:
     """A single-line `Text` for a table cell or a label."""
-    return Text(one_line(text, max_chars=max_chars), style=style, no_wrap=True, overflow="ellipsis")
+    shown = screen_line(text, max_chars=max_chars)
+    return Text(shown, style=style, no_wrap=True, overflow="ellipsis")

@@ -10,6 +10,7 @@ how late it is), an escalation level that came due, and the roles.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
@@ -19,6 +20,7 @@ from tui.process_timers import TimerView
 from tui.safetext import one_line
 from tui.timeline.model import IncidentState, Severity, Status
 from tui.timeline.process import roles_line
+from widgets.context_labels import ContextLabel, render_labels
 from widgets.format import duration, short_duration
 
 SEVERITY_STYLES: dict[Severity, str] = {
@@ -39,16 +41,21 @@ STATUS_STYLES: dict[Status, str] = {
 # Below this width the banner keeps only what the room needs: severity, title,
 # status, elapsed time and the acknowledgement clock.
 COMPACT_WIDTH = 120
+# The title keeps at least this much when context labels need the room.
+MIN_TITLE_CELLS = 12
+# A production label always gets this much: ' PROD k:prod-… '.
+PROD_LABEL_CELLS = 15
 
 
 def render_banner(
     state: IncidentState,
     now: datetime,
     *,
-    readonly: bool = False,
+    readonly: bool | str = False,
     actor: str = "",
     width: int = COMPACT_WIDTH,
     process: TimerView | None = None,
+    contexts: Sequence[ContextLabel] = (),
 ) -> Text:
     compact = width < COMPACT_WIDTH
     incident = state.incident
@@ -68,11 +75,30 @@ def render_banner(
     right.append_text(ack_text(state, now, compact=compact))
     if process is not None:
         right.append_text(process_text(process, compact=compact))
-    if readonly:
+    if isinstance(readonly, str):  # a named mode: 'VIEW ONLY' for warroom serve's viewers
+        right.append(f"  {readonly}", "bold magenta")
+    elif readonly:
         right.append(" RO" if compact else "  READ-ONLY", "bold magenta")
-    if actor and not compact:
+    # The context labels take the actor's place: where actions go matters more than who
+    # sits at this console (the timeline names them).
+    if actor and not compact and not contexts:
         right.append(f"  {one_line(actor, max_chars=60)}", "dim")
     right.append(" ")
+    if contexts:
+        # What the console points at comes before the clocks; the title gives way to it,
+        # down to a few words, and the labels shrink after that (render_labels).
+        free = width - right.cell_len - head.cell_len - tail.cell_len
+        # All the room the whole title leaves; failing that, at most a third of the line, so
+        # that on a wide screen the title keeps its words.
+        budget = max(
+            free - title.cell_len - 4,
+            min(free - min(title.cell_len, MIN_TITLE_CELLS) - 4, width // 3),
+        )
+        if any(label.production for label in contexts):
+            budget = max(budget, PROD_LABEL_CELLS)  # the warning outranks the title's words
+        labels = render_labels(contexts, budget, compact=compact)
+        if labels:
+            right = Text.assemble("  ", labels, "  ", right, no_wrap=True, justify="right")
 
     # One line of plain Text, padded by hand: re-rendered every second, it must
     # be cheap (a Rich table here costs a measurable share of idle CPU).
@@ -94,8 +120,10 @@ def ack_text(state: IncidentState, now: datetime, *, compact: bool = False) -> T
     ack = state.acknowledged
     if ack is not None:
         took = ack.at - state.incident.started_at
-        style = "green" if took <= target else "dark_orange"
-        return Text(f"ACK {ack.actor.split('@')[0]} in {short_duration(took)}", style)
+        late = took > target
+        # "late" says in words what the colour says (NO_COLOR, monochrome terminals).
+        text = f"ACK {ack.actor.split('@')[0]} in {short_duration(took)}{' late' if late else ''}"
+        return Text(text, "dark_orange" if late else "green")
     if state.status is Status.RESOLVED:
         return Text("never acknowledged", "dim")
     remaining = state.incident.started_at + target - now
@@ -149,28 +177,63 @@ class IncidentBanner(Static):
         height: 1;
         background: $boost;
     }
+    /* Presentation mode: three rows, the clock in large digits (widgets/present_banner.py). */
+    IncidentBanner.-present {
+        height: 3;
+        background: $panel;
+        /* Stays on top when a pane is zoomed: the room keeps its clock where it was. */
+        dock: top;
+    }
     """
 
-    _shown: tuple[IncidentState, datetime, bool, str, TimerView | None] | None = None
+    _shown: tuple[IncidentState, datetime, bool | str, str, TimerView | None] | None = None
+    # The clusters and engine the console points at; kept between calls.
+    contexts: tuple[ContextLabel, ...] = ()
+    presenting = False
+    # A fault the operator must see until it is over (a full disk, tui/held_flow.py): first.
+    notice: Text | None = None
 
     def show(
         self,
         state: IncidentState,
         now: datetime,
         *,
-        readonly: bool = False,
+        readonly: bool | str = False,
         actor: str = "",
         width: int | None = None,
         process: TimerView | None = None,
+        contexts: Sequence[ContextLabel] | None = None,
     ) -> None:
-        """Render the banner; `width` is for a banner not laid out yet."""
+        """Render the banner; `width` is for a banner not laid out yet; `contexts`: None keeps
+        the last ones."""
         self._shown = (state, now, readonly, actor, process)
+        if contexts is not None:
+            self.contexts = tuple(contexts)
         width = width or self.size.width or COMPACT_WIDTH
+        if self.presenting:
+            from widgets.present_banner import render_present_banner
+
+            present = render_present_banner(
+                state, now, readonly=readonly, actor=actor, width=width, process=process,
+                contexts=self.contexts, notice=self.notice,
+            )  # fmt: skip
+            self.update(present, layout=False)
+            return
         # One row, always: no layout pass is needed for a new text.
+        notice = self.notice
         banner = render_banner(
-            state, now, readonly=readonly, actor=actor, width=width, process=process
-        )
+            state, now, readonly=readonly, actor=actor, process=process, contexts=self.contexts,
+            width=width - notice.cell_len if notice is not None else width,
+        )  # fmt: skip
+        if notice is not None:
+            banner = Text.assemble(notice, banner, no_wrap=True, end="")
         self.update(banner, layout=False)
+
+    def present(self, presenting: bool) -> None:
+        """Presentation mode: three rows and large digits, or back to one row."""
+        self.presenting = presenting
+        self.set_class(presenting, "-present")
+        self.on_resize()
 
     def on_resize(self) -> None:
         if self._shown is not None:

@@ -28,7 +28,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable
 
 from tui.docker_messages import DockerUpdated
-from tui.safetext import clean, one_line
+from tui.safetext import screen_clean, screen_line
 from tui.sources.docker.actions import KILL, RESTART, SERVICE_RESTART, START, STOP
 from tui.sources.docker.model import EngineStatus
 from tui.sources.docker.rows import ContainerRow
@@ -38,6 +38,7 @@ from widgets.container_requests import (
     ContainerLogsRequested,
 )
 from widgets.containers_view import ContainersView
+from widgets.filtered_table_view import FilterSortKeys
 from widgets.keyed_table import KeyedTable
 from widgets.pane import Pane
 from widgets.unavailable_pane import PaneMessage
@@ -45,7 +46,7 @@ from widgets.unavailable_pane import PaneMessage
 CONNECTING = "looking for a container engine…"
 
 
-class ContainersPane(Pane):
+class ContainersPane(FilterSortKeys, Pane):
     BINDINGS = [
         Binding("enter", "inspect", "Inspect", show=False, id="containers.inspect",
                 tooltip="Inspect the selected container: command, env (secrets masked),"
@@ -157,10 +158,10 @@ class ContainersPane(Pane):
         if status.state == "unavailable":
             text = Text()
             text.append("Containers: no container engine\n\n", "bold yellow")
-            text.append(clean(status.message, max_chars=2000))
+            text.append(screen_clean(status.message, max_chars=2000))
             if status.hint:
                 text.append("\n\n")
-                text.append(clean(status.hint, max_chars=1000), "bold")
+                text.append(screen_clean(status.hint, max_chars=1000), "bold")
             self._say(text)
             connected = False
         elif status.state == "connecting":
@@ -174,12 +175,12 @@ class ContainersPane(Pane):
     def _subtitle(status: EngineStatus) -> Text:
         if status.state == "live" and status.engine is not None:
             text = Text("live", style="green")
-            text.append(f" · {one_line(status.engine.name, max_chars=60)}", "dim")
+            text.append(f" · {screen_line(status.engine.name, max_chars=60)}", "dim")
             return text
         if status.state == "unavailable":
             return Text("no engine", style="bold yellow")
         if status.state == "reconnecting":
-            return Text(one_line(f"reconnecting: {status.message}", max_chars=100), "yellow")
+            return Text(screen_line(f"reconnecting: {status.message}", max_chars=100), "yellow")
         return Text("connecting…", style="dim")
 
     def _show_view(self, connected: bool) -> None:
@@ -260,19 +261,7 @@ class ContainersPane(Pane):
     def action_service_restart(self) -> None:
         self._act(SERVICE_RESTART)
 
-    def action_filter(self) -> None:
-        self.containers.open_filter()
-        self.refresh_bindings()
-
-    def action_clear_filter(self) -> None:
-        view = self.containers
-        if view.filter is not None:
-            view.set_filter("")
-        view.close_filter()
-        self.refresh_bindings()
-
-    def action_sort(self) -> None:
-        self.containers.cycle_sort()
-
-    def action_reverse_sort(self) -> None:
-        self.containers.reverse_sort()
+    # Filter and sort keys: FilterSortKeys.
+    @property
+    def filtered_view(self) -> ContainersView:
+        return self.containers

@@ -1,83 +1,48 @@
 """The Containers view: `docker-compose ps` plus `docker stats`, live, problems first.
 
-Like the Pods view: rows are kept by container id, changes are noted as they
-arrive (`apply`) and written to the table in batches (`flush`, paced by the
-pane), since each DataTable write repaints every visible cell. A filter fills
-the small `#containers-filtered` table and shows it instead of the full one,
-so clearing it costs no refill.
+Rows are kept by container id; the table, filter and sort work as in the Pods view
+(widgets/filtered_table_view.py). A few hundred containers are written in one go.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Input, Static
 
 from tui.safetext import cell
 from tui.sources.docker.rows import ContainerRow, classify
 from widgets.container_cells import COLUMNS, SORTS, container_cells, label, rank_style, uptime
 from widgets.container_filter import ContainerFilter, parse_filter
-from widgets.keyed_table import KeyedTable
+from widgets.filtered_table_view import FilteredTableView
 
-SORT_COLUMNS = tuple(SORTS)
-ARROWS = {False: "▼", True: "▲"}
 SORT_LABELS = {"status": "status", "cpu": "cpu%", "memory": "mem use / limit",
                "restarts": "restarts", "name": "name"}  # fmt: skip
 
 
-class ContainersView(Vertical):
-    DEFAULT_CSS = """
-    ContainersView #containers-summary { height: 1; padding: 0 1; }
-    ContainersView #containers-filter { display: none; height: 1; border: none; padding: 0 1; }
-    ContainersView.-filtering #containers-filter { display: block; }
-    ContainersView #containers-filtered { display: none; }
-    ContainersView.-filtered #containers-filtered { display: block; }
-    ContainersView.-filtered #containers-table { display: none; }
-    """
+class ContainersView(FilteredTableView[ContainerRow]):
+    PREFIX = "containers"
+    SORTS = SORTS
+    SORT_LABELS = SORT_LABELS
+    WAITING = "waiting for containers…"
+    FILTER_HINT = "name, project=…, service=…, or status (!negates) · Esc clears"
 
     def __init__(self, clock: Callable[[], datetime], *, id: str = "containers-view") -> None:
-        super().__init__(id=id)
-        self._clock = clock
-        self.rows: dict[str, ContainerRow] = {}
+        super().__init__(clock, id=id)
         self.counts: Counter[str] = Counter()
         self.projects: Counter[str] = Counter()
-        self.filter: ContainerFilter | None = None
-        self.sort_column = "status"
-        self.reverse = False
-        self._pending: dict[str, ContainerRow | None] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text("waiting for containers…", style="dim"), id="containers-summary")
-        yield Input(placeholder="name, project=…, service=…, or status (!negates) · Esc clears",
-                    id="containers-filter")  # fmt: skip
-        yield KeyedTable(COLUMNS, id="containers-table")
-        yield KeyedTable(COLUMNS, id="containers-filtered")
+    def columns(self) -> Sequence[tuple[str, str]]:
+        return COLUMNS
 
-    def on_mount(self) -> None:
-        self._label_sort_column()
+    def row_cells(self, row: ContainerRow, now: datetime) -> dict[str, Text]:
+        return container_cells(row, now)
 
-    @property
-    def full(self) -> KeyedTable:
-        return self.query_one("#containers-table", KeyedTable)
-
-    @property
-    def filtered(self) -> KeyedTable:
-        return self.query_one("#containers-filtered", KeyedTable)
-
-    @property
-    def table(self) -> KeyedTable:
-        return self.filtered if self.filter is not None else self.full
-
-    @property
-    def selected_row(self) -> ContainerRow | None:
-        key = self.table.selected_key
-        return None if key is None else self.rows.get(key)
+    def parse(self, text: str) -> ContainerFilter | None:
+        return parse_filter(text)
 
     # -- data ------------------------------------------------------------------------------
 
@@ -111,21 +76,13 @@ class ContainersView(Vertical):
             else:
                 self._put(key, row, now, sort)
         self._pending.clear()
-        self.table.settle()
-        if self.filter is not None:
-            self.full.settle()
+        self._settle()
         self._show_summary()
 
-    def _put(
-        self, key: str, row: ContainerRow, now: datetime, sort: Callable[[ContainerRow], Any]
-    ) -> None:
-        cells, order = container_cells(row, now), sort(row)
-        self.full.put(key, cells, order)
-        if self.filter is not None:
-            if self.filter(row):
-                self.filtered.put(key, cells, order)
-            else:
-                self.filtered.drop(key)
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): every row is written again."""
+        self._pending = dict(self.rows)
+        self.flush()
 
     def tick(self) -> None:
         """Move uptimes on: only cells whose text changed are rewritten."""
@@ -137,86 +94,7 @@ class ContainersView(Vertical):
                 style = rank_style(classify(row)[1])
                 table.update_text(key, "uptime", Text(uptime(row, now), style=style, no_wrap=True))
 
-    # -- filter ------------------------------------------------------------------------------
-
-    def open_filter(self) -> None:
-        field = self.query_one("#containers-filter", Input)
-        field.value = self.filter.text if self.filter else ""
-        self.add_class("-filtering")
-        field.focus()
-
-    def close_filter(self) -> None:
-        self.remove_class("-filtering")
-        self.table.focus()
-
-    @property
-    def filtering(self) -> bool:
-        return self.has_class("-filtering")
-
-    def set_filter(self, text: str) -> None:
-        selected = self.table.selected_key
-        self.filter = parse_filter(text)
-        if self.filter is None:
-            self.filtered.replace_all(())
-            self.full.settle()
-        else:
-            self._fill_filtered()
-        self.set_class(self.filter is not None, "-filtered")
-        if selected is not None:
-            self.table.select(selected)
-        self._show_summary()
-
-    def _fill_filtered(self) -> None:
-        assert self.filter is not None
-        now, sort, wanted = self._clock(), SORTS[self.sort_column], self.filter
-        self.filtered.replace_all(
-            (key, container_cells(row, now), sort(row))
-            for key, row in self.rows.items()
-            if wanted(row)
-        )
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.set_filter(event.value)
-        self.close_filter()
-
-    # -- sort --------------------------------------------------------------------------------
-
-    def cycle_sort(self) -> None:
-        index = SORT_COLUMNS.index(self.sort_column)
-        self._sort_by(SORT_COLUMNS[(index + 1) % len(SORT_COLUMNS)], reverse=False)
-
-    def reverse_sort(self) -> None:
-        self._sort_by(self.sort_column, reverse=not self.reverse)
-
-    def _sort_by(self, column: str, *, reverse: bool) -> None:
-        self.sort_column, self.reverse = column, reverse
-        sort = SORTS[column]
-        for table in (self.full, self.filtered):
-            for key in [key for key in table.keys if key not in self.rows]:
-                table.drop(key)
-            table.set_order({key: sort(self.rows[key]) for key in table.keys}, reverse=reverse)
-        self._label_sort_column()
-        self.table.settle()
-        if self.filter is not None:
-            self.full.settle()
-        self._show_summary()
-
-    def _label_sort_column(self) -> None:
-        for table in (self.full, self.filtered):
-            for key, text in COLUMNS:
-                if key in SORTS:
-                    mark = ARROWS[self.reverse] if key == self.sort_column else " "
-                    table.set_label(key, f"{text} {mark}")
-
-    @property
-    def sort_description(self) -> str:
-        return f"{SORT_LABELS[self.sort_column]} {ARROWS[self.reverse]}"
-
     # -- summary -----------------------------------------------------------------------------
-
-    def _show_summary(self) -> None:
-        self.query_one("#containers-summary", Static).update(self.summary(), layout=False)
 
     def summary(self) -> Text:
         total = sum(self.counts.values())
@@ -233,10 +111,7 @@ class ContainersView(Vertical):
             if compose:
                 line.append(f" · compose: {len(compose)} project", "dim")
                 line.append("s" if len(compose) > 1 else "", "dim")
-        if self.filter is not None:
-            line.append("  filter: ", "dim")
-            line.append_text(cell(self.filter.text, "bold cyan"))
-            line.append(f" ({self.filtered.row_count} shown)", "dim")
+        self._append_filter(line)
         return line
 
 

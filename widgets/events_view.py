@@ -72,6 +72,12 @@ class EventsView(Vertical):
             self._shown.clear()
             self._stale = True
 
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): the shown rows are written again."""
+        self._shown.clear()
+        self._stale = True
+        self.settle()
+
     def toggle_warnings(self) -> None:
         self.warnings_only = not self.warnings_only
         self._stale = True

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.messages import HostHistory, HostSampled, HostUnavailable
-from tui.safetext import one_line
+from tui.safetext import screen_line
 from tui.sources.host_rows import HostSample, ProcessRow
 from tui.sources.thresholds import Level, Reading
 from widgets.format import bar, human_bytes, human_rate, sparkline
@@ -27,14 +27,21 @@ LEVEL_STYLES: dict[Level, str] = {
 # Gauges are drawn in a plain foreground colour: a reversed block would hide the bar.
 BAR_STYLES: dict[Level, str] = {Level.OK: "green", Level.WARNING: "yellow", Level.CRITICAL: "red"}
 LABEL_WIDTH = 6
+# Colour is not the only signal (NO_COLOR, monochrome terminals, colour-blind
+# readers): a line over a threshold also carries a mark beside its name.
+LEVEL_MARKS: dict[Level, str] = {Level.OK: " ", Level.WARNING: "▲", Level.CRITICAL: "✖"}
+
+
+def _percent_level(value: float, warning: float = 80, critical: float = 90) -> Level:
+    if value >= critical:
+        return Level.CRITICAL
+    if value >= warning:
+        return Level.WARNING
+    return Level.OK
 
 
 def _percent_style(value: float, warning: float = 80, critical: float = 90) -> str:
-    if value >= critical:
-        return LEVEL_STYLES[Level.CRITICAL]
-    if value >= warning:
-        return LEVEL_STYLES[Level.WARNING]
-    return LEVEL_STYLES[Level.OK]
+    return LEVEL_STYLES[_percent_level(value, warning, critical)]
 
 
 def render_host(
@@ -44,8 +51,13 @@ def render_host(
     width = max(width, 30)
     out = Text(no_wrap=True, overflow="ellipsis")
 
-    def label(name: str) -> None:
-        out.append(f"{name:<{LABEL_WIDTH}}", "bold")
+    def label(name: str, level: Level | None = None) -> None:
+        if level is None or level is Level.OK:
+            out.append(f"{name:<{LABEL_WIDTH}}", "bold")
+            return
+        out.append(f"{name:<{LABEL_WIDTH - 2}}", "bold")
+        out.append(LEVEL_MARKS[level], LEVEL_STYLES[level])
+        out.append(" ")
 
     def spark(values: tuple[float, ...], used: int, ceiling: float | None = None) -> None:
         room = width - used - 1
@@ -53,7 +65,7 @@ def render_host(
             out.append(" " + sparkline(values, room, ceiling=ceiling), "cyan")
 
     # CPU, then per-core figures (a block per core when there are many).
-    label("CPU")
+    label("CPU", _percent_level(sample.cpu_percent))
     cpu = f"{sample.cpu_percent:5.1f}%"
     out.append(cpu, _percent_style(sample.cpu_percent))
     spark(history.cpu, LABEL_WIDTH + len(cpu), ceiling=100)
@@ -69,7 +81,7 @@ def render_host(
     out.append("\n")
 
     load = by_metric.get("load")
-    label("Load")
+    label("Load", load.level if load else None)
     figures = f"{sample.load[0]:.2f} {sample.load[1]:.2f} {sample.load[2]:.2f}"
     out.append(figures, LEVEL_STYLES[load.level] if load else "")
     per_core = f" ({sample.load_per_core:.2f}/core)"
@@ -80,7 +92,7 @@ def render_host(
     out.append("\n")
 
     memory = by_metric.get("memory")
-    label("Mem")
+    label("Mem", memory.level if memory else None)
     figures = (
         f"{human_bytes(sample.memory_used)}/{human_bytes(sample.memory_total)}"
         f" {sample.memory_percent:4.1f}%"
@@ -89,9 +101,9 @@ def render_host(
     spark(history.memory, LABEL_WIDTH + len(figures), ceiling=100)
     out.append("\n")
 
-    label("Swap")
+    swap = by_metric.get("swap")
+    label("Swap", swap.level if swap and sample.swap_total else None)
     if sample.swap_total:
-        swap = by_metric.get("swap")
         out.append(
             f"{human_bytes(sample.swap_used)}/{human_bytes(sample.swap_total)}"
             f" {sample.swap_percent:4.1f}%",
@@ -105,8 +117,8 @@ def render_host(
     for disk in sample.disks:
         reading = by_metric.get(f"disk:{disk.mountpoint}")
         style = LEVEL_STYLES[reading.level] if reading else ""
-        label("Disk")
-        out.append(f"{one_line(disk.mountpoint, max_chars=mount_width):<{mount_width}} ")
+        label("Disk", reading.level if reading else None)
+        out.append(f"{screen_line(disk.mountpoint, max_chars=mount_width):<{mount_width}} ")
         out.append(f"{disk.percent:5.1f}%", style)
         sizes = f" {human_bytes(disk.used)}/{human_bytes(disk.total)}"
         out.append(sizes, "dim")
@@ -148,8 +160,8 @@ def _process_lines(out: Text, rows: tuple[ProcessRow, ...], width: int, *, by: s
         else:
             out.append(f"{human_bytes(row.rss):>6} ", _percent_style(row.memory_percent))
         room = max(width - 15, 8)
-        name = one_line(row.name, max_chars=64)
-        user = one_line(row.user, max_chars=16)
+        name = screen_line(row.name, max_chars=64)
+        user = screen_line(row.user, max_chars=16)
         out.append(f"{name[: max(room - len(user) - 1, 4)]} ")
         out.append(user, "dim")
         out.append("\n")
@@ -183,6 +195,10 @@ class HostPane(Pane):
         self._render_last()
 
     def on_resize(self) -> None:
+        self._render_last()
+
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): process names are drawn again."""
         self._render_last()
 
     def _render_last(self) -> None:

@@ -31,7 +31,7 @@ from tui.messages import (
     ProbesUpdated,
     PrometheusPolled,
 )
-from tui.safetext import clean, one_line
+from tui.safetext import screen_clean, screen_line
 from tui.sources.kube.watch import WatchState
 from widgets.ingress_probes import ProbesView
 from widgets.ingress_text import runbook_for_probe
@@ -59,7 +59,7 @@ def edge_status(states: Sequence[WatchState] | None) -> tuple[Text, str]:
     text = Text()
     if required:
         worst = min(required, key=lambda s: STATE_ORDER.get(s.status, 3))
-        text.append(one_line(worst.describe(), max_chars=100),
+        text.append(screen_line(worst.describe(), max_chars=100),
                     STATE_STYLES.get(worst.status, "yellow"))  # fmt: skip
     else:
         text.append("live", "green")
@@ -173,7 +173,7 @@ class IngressPane(Pane):
     def on_kube_unavailable(self, message: KubeUnavailable) -> None:
         text = Text()
         text.append("Kubernetes: not connected\n\n", "bold yellow")
-        text.append(clean(message.reason, max_chars=2000))
+        text.append(screen_clean(message.reason, max_chars=2000))
         text.append("\n\nURL probes and Prometheus still work: press v.", "dim")
         self.ingresses.message = text
         self.ingresses.show_detail()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from tui.safetext import cell, one_line
+from tui.safetext import cell, screen_line
 from tui.sources.kube.ingress import (
     RUNBOOK_JS_MIME,
     RUNBOOK_NETWORK,
@@ -105,7 +105,7 @@ def finding_lines(text: Text, findings: Iterable[Any], *, indent: str = " ") -> 
     for finding in findings:
         symbol, style = MARKS.get(finding.severity, OK_MARK)
         text.append(f"{indent}{symbol} ", style)
-        text.append(one_line(finding.text, max_chars=600))
+        text.append(screen_line(finding.text, max_chars=600))
         if finding.runbook:
             text.append(f"\n{indent}  runbook: {finding.runbook}", "dim")
         text.append("\n")
@@ -121,10 +121,10 @@ def ingress_detail(
     unjudged_note: str = "",
 ) -> Text:
     text = Text(no_wrap=False)
-    text.append(one_line(ingress_label(row, multi_context), max_chars=200), "bold")
-    text.append(f"  class {one_line(row.ingress_class or '(default)', max_chars=60)}", "dim")
+    text.append(screen_line(ingress_label(row, multi_context), max_chars=200), "bold")
+    text.append(f"  class {screen_line(row.ingress_class or '(default)', max_chars=60)}", "dim")
     text.append("  address ", "dim")
-    text.append(one_line(", ".join(row.addresses) or "none", max_chars=200))
+    text.append(screen_line(", ".join(row.addresses) or "none", max_chars=200))
     text.append("\n")
     host_findings = [f for h in row.hosts if (r := reports.get(h)) for f in r.findings]
     own_pairs = [f for f in pairs if pair_hosts(f.subject) & set(row.hosts)]
@@ -136,24 +136,24 @@ def ingress_detail(
     else:
         text.append(" ✔ no findings\n", "green")
     if unjudged_note:
-        text.append(f" {one_line(unjudged_note, max_chars=300)}\n", "dim")
+        text.append(f" {screen_line(unjudged_note, max_chars=300)}\n", "dim")
     text.append("Rules\n", "bold underline")
     for rule in row.rules:
-        text.append(f" {one_line(rule.host or '*', max_chars=120)}", "bold")
-        text.append(f" {one_line(rule.path, max_chars=200)}")
-        text.append(f" ({one_line(rule.path_type, max_chars=30)})", "dim")
-        text.append(f" → {one_line(rule.target, max_chars=120)}\n")
+        text.append(f" {screen_line(rule.host or '*', max_chars=120)}", "bold")
+        text.append(f" {screen_line(rule.path, max_chars=200)}")
+        text.append(f" ({screen_line(rule.path_type, max_chars=30)})", "dim")
+        text.append(f" → {screen_line(rule.target, max_chars=120)}\n")
     text.append("TLS\n", "bold underline")
     if not row.tls:
         text.append(" none: HTTP only, or TLS from another ingress\n", "dim")
     for tls in row.tls:
-        text.append(f" {one_line(', '.join(tls.hosts) or '(no hosts)', max_chars=400)}")
-        text.append(f"  secret {one_line(tls.secret or '(none)', max_chars=120)}\n", "dim")
+        text.append(f" {screen_line(', '.join(tls.hosts) or '(no hosts)', max_chars=400)}")
+        text.append(f"  secret {screen_line(tls.secret or '(none)', max_chars=120)}\n", "dim")
     if row.annotations:
         text.append("Annotations\n", "bold underline")
         for key, value in row.annotations:
-            text.append(f" {one_line(key, max_chars=120)}: ", "dim")
-            text.append(f"{one_line(value, max_chars=200)}\n")
+            text.append(f" {screen_line(key, max_chars=120)}: ", "dim")
+            text.append(f"{screen_line(value, max_chars=200)}\n")
     if row.hosts:
         text.append("Host checks\n", "bold underline")
         for host in row.hosts:
@@ -172,9 +172,9 @@ def pair_hosts(subject: str) -> set[str]:
 
 
 def host_lines(text: Text, host: str, report: HostReport | None, skipped: str | None) -> None:
-    text.append(f" {one_line(host, max_chars=200)}", "bold")
+    text.append(f" {screen_line(host, max_chars=200)}", "bold")
     if skipped is not None:
-        text.append(f"  not checked: {one_line(skipped, max_chars=300)}\n", "dim")
+        text.append(f"  not checked: {screen_line(skipped, max_chars=300)}\n", "dim")
         return
     if report is None:
         text.append("  checking…\n", "dim")
@@ -209,7 +209,7 @@ def _page_text(page: Any) -> str:
 def _check(text: Text, label: str, ok: bool, line: str, *, warn: bool = False) -> None:
     symbol, style = ("▲", "yellow") if warn else (OK_MARK if ok else MARKS["error"])
     text.append(f"   {symbol} {label} ", style)
-    text.append(f"{one_line(line, max_chars=600)}\n")
+    text.append(f"{screen_line(line, max_chars=600)}\n")
 
 
 # -- probes ------------------------------------------------------------------------------
@@ -269,9 +269,9 @@ def probe_order(state: ProbeState) -> tuple[int, str]:
 
 def probe_detail(state: ProbeState, now: datetime) -> Text:
     text = Text(no_wrap=False)
-    text.append(one_line(state.name, max_chars=80), "bold")
-    text.append(f"  {one_line(state.url, max_chars=300)}\n", "dim")
-    text.append(one_line(state.explanation, max_chars=600))
+    text.append(screen_line(state.name, max_chars=80), "bold")
+    text.append(f"  {screen_line(state.url, max_chars=300)}\n", "dim")
+    text.append(screen_line(state.explanation, max_chars=600))
     checked = ago(state.last_checked_at, now) if state.last_checked_at else "not yet"
     text.append(f"  (checked {checked}, {state.checks} checks)\n", "dim")
     if state.down_since is not None:
@@ -279,7 +279,7 @@ def probe_detail(state: ProbeState, now: datetime) -> Text:
         text.append(f", {state.consecutive_failures} failed checks in a row\n")
     if state.last_error and state.up is not False:
         text.append("last error: ", "dim")
-        text.append(f"{one_line(state.last_error, max_chars=600)}\n")
+        text.append(f"{screen_line(state.last_error, max_chars=600)}\n")
     text.rstrip()
     return text
 
@@ -291,14 +291,14 @@ def prometheus_text(url: str | None, results: Mapping[str, QueryResult]) -> Text
         text.append(" ([probes] prometheus_url in the config file)", "dim")
         return text
     text.append("Prometheus ", "bold")
-    text.append(f"{one_line(url, max_chars=200)}\n", "dim")
+    text.append(f"{screen_line(url, max_chars=200)}\n", "dim")
     if not results:
         text.append(" querying…", "dim")
         return text
     for label, result in results.items():
-        text.append(f" {one_line(label, max_chars=40)}: ", "bold")
+        text.append(f" {screen_line(label, max_chars=40)}: ", "bold")
         if result.error is not None:
-            text.append(f"{one_line(result.error, max_chars=300)}\n", "red")
+            text.append(f"{screen_line(result.error, max_chars=300)}\n", "red")
             continue
         total = result.total
         text.append(_number(total))
@@ -308,7 +308,7 @@ def prometheus_text(url: str | None, results: Mapping[str, QueryResult]) -> Text
         if down:
             names = ", ".join(_target(labels) for labels in down[:3])
             more = f" +{len(down) - 3}" if len(down) > 3 else ""
-            text.append(f"  {len(down)} down: {one_line(names, max_chars=200)}{more}", "red")
+            text.append(f"  {len(down)} down: {screen_line(names, max_chars=200)}{more}", "red")
         text.append("\n")
     text.rstrip()
     return text

@@ -114,6 +114,10 @@ class IngressesView(Vertical):
         self.reports, self.skipped, self.pairs = reports, skipped, pairs
         self._put_all()
 
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): rows and the detail are written again."""
+        self._put_all()
+
     def _put(self, rid: str, row: IngressRow) -> None:
         extra = self.host_findings(row)
         self.table.put(rid, ingress_cells(row, extra, self.multi_context),

@@ -12,7 +12,11 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui import redact
 from widgets.help_names import key_name
+
+# Said first on the bar while secrets are masked on screen (tui/redact.py).
+REDACTED_MARK = " REDACTED "
 
 
 class KeyBar(Static):
@@ -31,8 +35,14 @@ class KeyBar(Static):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def redaction_changed(self) -> None:
+        self._bindings_changed(self.screen)
+
     def _bindings_changed(self, screen: Screen[object]) -> None:
         line = Text(no_wrap=True, overflow="ellipsis")
+        if redact.screen is not None:
+            line.append(REDACTED_MARK, "bold reverse magenta")
+            line.append(" ")
         seen: set[str] = set()
         for _node, binding, enabled, _tooltip in screen.active_bindings.values():
             if not binding.show or not enabled or binding.action in seen:

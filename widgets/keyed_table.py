@@ -17,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
@@ -71,8 +73,9 @@ class KeyedTable(DataTable[Text]):
         anchor: str = "name",
         edges: bool = False,
         id: str | None = None,
+        classes: str | None = None,
     ) -> None:
-        super().__init__(cursor_type="row", id=id)
+        super().__init__(cursor_type="row", id=id, classes=classes)
         self.column_spec = list(columns)
         self.anchor = anchor
         self.edges = edges
@@ -91,6 +94,8 @@ class KeyedTable(DataTable[Text]):
         self._row_renderable_cache.maxsize = 200
         self._line_cache.maxsize = 200
         self._cell_render_cache.maxsize = 2000
+        # Rendered cells that outlive DataTable's own cache: see `_render_cell`.
+        self._lasting_cells: LRUCache[tuple[Any, ...], tuple[object, Any]] = LRUCache(2000)
 
     def on_mount(self) -> None:
         self.set_columns(self.column_spec)
@@ -252,6 +257,48 @@ class KeyedTable(DataTable[Text]):
         super().watch_cursor_coordinate(old, new)
         if old != new:
             self._selected = self.key_at(new.row)
+
+    # -- rendering ---------------------------------------------------------------------
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> Any:
+        """DataTable's cell rendering, cached across table updates.
+
+        DataTable keys its rendered cells on a counter that every update bumps, so
+        after each flush (a few changed cells among 5,000 rows) the next frame
+        renders every visible cell again: the keypress that lands then waits
+        ~25 ms. A rendered cell depends only on the cell's value, its row position
+        (stamped into the segments for mouse clicks), width and highlight state, so
+        this cache keys on exactly those and checks the value by identity:
+        `update_cell` stores a new object, which misses.
+        """
+        if row_index < 0 or column_index < 0:  # the header and row labels
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        value = self._data[row_key][column_key]
+        key = (
+            row_key, column_key, row_index, base_style, width, cursor, hover,
+            self.show_cursor, self._show_hover_cursor, self._pseudo_class_state,
+        )  # fmt: skip
+        cached = self._lasting_cells.get(key)
+        if cached is not None and cached[0] is value:
+            return cached[1]
+        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        self._lasting_cells[key] = (value, lines)
+        return lines
+
+    def _clear_caches(self) -> None:
+        # Styles, theme or columns changed: nothing rendered before still holds.
+        super()._clear_caches()
+        self._lasting_cells.clear()
 
     # -- keys --------------------------------------------------------------------------
 

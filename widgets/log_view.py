@@ -13,7 +13,9 @@ JSON line is laid over either as extra rows.
 Everything shown is built from `Text` and `Style`, never markup, and passes a
 length-preserving scrub (controls, bidirectional and zero-width characters
 become U+FFFD) even though sources clean their lines already: a line that slips
-through must not reorder or hide what follows it.
+through must not reorder or hide what follows it. While redaction is on
+(tui/redact.py) secrets are masked before that; the layout keys on the redaction
+state, so switching it lays every line out again.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui import redact
 from tui.sources.log_model import Level, LogLine
 from widgets.log_buffer import LogBuffer
 from widgets.log_filter import highlight_spans
@@ -92,9 +95,12 @@ def clock_text(when: datetime | None) -> str:
     return f"{when:%H:%M:%S}.{when.microsecond // 1000:03d}"
 
 
-def shown_text(line: LogLine) -> tuple[str, str]:
-    """The scrubbed text to show and its cut suffix (empty when nothing was cut)."""
-    text = line.text
+def shown_text(line: LogLine, text: str | None = None) -> tuple[str, str]:
+    """The scrubbed text to show and its cut suffix (empty when nothing was cut).
+
+    `text` is the line's text as the screen may show it (secrets masked), when the
+    caller has it already."""
+    text = redact.on_screen(line.text) if text is None else text
     extra = max(0, len(text) - MAX_SHOWN_CHARS)
     if extra:
         text = text[:MAX_SHOWN_CHARS]
@@ -318,7 +324,7 @@ class LogView(ScrollView, can_focus=True):
 
     def _set_layout(self) -> None:
         """Note what every line's rows depend on: wrapped row counts and cached rows follow."""
-        rows_layout = (self.size.width, self.wrap, self.prefix_width)
+        rows_layout = (self.size.width, self.wrap, self.prefix_width, redact.screen_generation)
         if rows_layout != self._rows_layout:
             self._rows_layout = rows_layout
             self._rows.invalidate()
@@ -337,11 +343,11 @@ class LogView(ScrollView, can_focus=True):
         width = self.content_width
         rows = []
         for line in lines:
-            text = line.text
+            text = redact.on_screen(line.text)
             if text.isascii() and not line.cut and len(text) <= MAX_SHOWN_CHARS:
                 rows.append(1 if len(text) <= width else -(-len(text) // width))
                 continue
-            shown, suffix = shown_text(line)
+            shown, suffix = shown_text(line, text)
             plain = shown + suffix
             rows.append(rows_needed(len(plain), None if plain.isascii() else plain, width))
         return rows
@@ -441,6 +447,10 @@ class LogView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._label_count = -1  # the label column may take a share of the new width
         self.relayout()
+
+    def redaction_changed(self) -> None:
+        """Redaction was switched: lines are laid out and drawn again (the layout keys on it)."""
+        self.sync()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -665,10 +675,16 @@ class LogView(ScrollView, can_focus=True):
             more = len(dumped) - MAX_JSON_ROWS
             if more > 0:
                 dumped = [*dumped[:MAX_JSON_ROWS], f"… {more} more lines"]
-            return [self._content(scrub(row), "", level, None, json_keys=True) for row in dumped]
-        shown, suffix = shown_text(line)
+            return [
+                self._content(scrub(redact.on_screen(row)), "", level, None, json_keys=True)
+                for row in dumped
+            ]
+        text = redact.on_screen(line.text)
+        shown, suffix = shown_text(line, text)
         is_json = json_object(line.text) is not None
-        return [self._content(shown, suffix, level, line, json_keys=is_json)]
+        # A masked secret moves the text after it: the source's colour spans would not fit.
+        styled = line if text == line.text else None
+        return [self._content(shown, suffix, level, styled, json_keys=is_json)]
 
     def _content(
         self, shown: str, suffix: str, level: Style | None, line: LogLine | None, *, json_keys: bool

@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from tui.safetext import one_line
+from tui.safetext import screen_line
 from tui.sources.log_model import LogFeed, LogLine, SourceState
 from widgets.log_buffer import LogBuffer
 from widgets.log_filter import (
@@ -76,7 +76,7 @@ class LogSaveRequested(Message):
 
 
 def _describe_state(state: SourceState) -> str:
-    detail = one_line(state.detail, max_chars=120)
+    detail = screen_line(state.detail, max_chars=120)
     if not detail:
         return state.status
     # "reconnecting in 4 s: refused" reads as one phrase; other details follow a colon.
@@ -99,7 +99,7 @@ def state_text(states: Mapping[str, SourceState]) -> Text:
     if not worst.trouble and worst.status == ranked[-1].status:
         text.append(f"{len(ranked)} {worst.status}", style)  # "3 live"
         return text
-    text.append(one_line(worst.label, max_chars=60) + ": ", "dim")
+    text.append(screen_line(worst.label, max_chars=60) + ": ", "dim")
     text.append(_describe_state(worst), style)
     others = [s for s in ranked[1:] if s.status != "live"]
     if others:
@@ -327,8 +327,13 @@ class LogsPane(Pane):
         title = Text(f"{self.number} Logs")
         if self._title:
             title.append(" · ")
-            title.append(one_line(self._title, max_chars=80))
+            title.append(screen_line(self._title, max_chars=80))
         self.border_title = title
+
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): the title (a source's name) is shown again."""
+        if self._title and not self.has_class("-empty"):
+            self._show_title()
 
     def _show_body(self) -> None:
         had_focus = self.has_focus_within
@@ -373,12 +378,12 @@ class LogsPane(Pane):
             return text
         described = self._filter.describe()
         if described:
-            text.append(one_line(described, max_chars=200), "cyan")
+            text.append(screen_line(described, max_chars=200), "cyan")
         if self._highlight:
             if text:
                 text.append(" · ")
             text.append("highlight: ")
-            text.append(one_line(self._highlight, max_chars=100), "reverse bold")
+            text.append(screen_line(self._highlight, max_chars=100), "reverse bold")
         return text
 
     def _show_status(self) -> None:

@@ -29,10 +29,11 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable
 
 from tui.messages import KubeUnavailable, KubeUpdated
-from tui.safetext import clean, one_line
+from tui.safetext import screen_clean, screen_line
 from tui.sources.kube.rows import DeploymentRow, PodRow
 from tui.sources.kube.watch import WatchState
 from widgets.events_view import EventsView
+from widgets.filtered_table_view import FilterSortKeys
 from widgets.keyed_table import KeyedTable
 from widgets.kube_requests import (
     DELETE_POD,
@@ -86,7 +87,7 @@ def connection_text(
             text.append("live", "green")
         else:
             worst = troubled[0]
-            text.append(one_line(worst.describe(now), max_chars=100),
+            text.append(screen_line(worst.describe(now), max_chars=100),
                         STATE_STYLES.get(worst.status, "yellow"))  # fmt: skip
             if len(troubled) > 1:
                 text.append(f" (+{len(troubled) - 1} more)", "dim")
@@ -95,11 +96,11 @@ def connection_text(
         where = f" ({context})" if len(problems) > 1 else ""
         problem = problem.removeprefix("metrics: ")
         text.append(f" · metrics{where}: ", "dim")
-        text.append(one_line(problem, max_chars=100), "yellow")
+        text.append(screen_line(problem, max_chars=100), "yellow")
     return text
 
 
-class PodsPane(Pane):
+class PodsPane(FilterSortKeys, Pane):
     BINDINGS = [
         Binding("enter", "detail", "Detail", show=False, id="pods.detail",
                 tooltip="Details of the selected row: containers, conditions, events, owners"),
@@ -247,7 +248,7 @@ class PodsPane(Pane):
         self.drill_offered = message.offer_drill
         text = Text()
         text.append("Kubernetes: not connected\n\n", "bold yellow")
-        text.append(clean(message.reason, max_chars=2000))
+        text.append(screen_clean(message.reason, max_chars=2000))
         if message.offer_drill:
             text.append("\n\n")
             text.append(DRILL_OFFER, "bold")
@@ -409,24 +410,11 @@ class PodsPane(Pane):
         if self.drill_offered and not self.connected:
             self.post_message(DrillRequested())
 
-    # -- pods view keys ----------------------------------------------------------------------
+    # -- pods view keys (filter and sort: FilterSortKeys) ------------------------------------
 
-    def action_filter(self) -> None:
-        self.pods.open_filter()
-        self.refresh_bindings()
-
-    def action_clear_filter(self) -> None:
-        pods = self.pods
-        if pods.filter is not None:
-            pods.set_filter("")
-        pods.close_filter()
-        self.refresh_bindings()
-
-    def action_sort(self) -> None:
-        self.pods.cycle_sort()
-
-    def action_reverse_sort(self) -> None:
-        self.pods.reverse_sort()
+    @property
+    def filtered_view(self) -> PodsView:
+        return self.pods
 
     def action_toggle_warnings(self) -> None:
         self.events.toggle_warnings()

@@ -8,12 +8,15 @@ safe (`tui.sources.logs.make_line`); the header is built from `Text`, never mark
 
 from __future__ import annotations
 
+from collections import deque
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Log, Static
 
-from tui.safetext import one_line
+from tui.redact import on_screen
+from tui.safetext import screen_line
 from tui.sources.log_model import LogFeed
 
 # Lines kept on screen; the whole output is in the Logs pane and its hash in the timeline.
@@ -38,6 +41,8 @@ class RunOutput(Vertical):
         self._where = ""
         self._state = Text()
         self.log_view = Log(max_lines=MAX_LINES, id="run-log")
+        # The output as it came, so switching redaction can show it again either way.
+        self._raw: deque[str] = deque(maxlen=MAX_LINES)
 
     def compose(self) -> ComposeResult:
         yield Static(id="run-header")
@@ -70,6 +75,7 @@ class RunOutput(Vertical):
         self._shown, self._where = shown, where
         self._state = Text("running… (c stops it)", "bold yellow")
         self.log_view.clear()
+        self._raw.clear()
         self._show_header()
 
     def finish(self, outcome: Text) -> None:
@@ -86,18 +92,26 @@ class RunOutput(Vertical):
         if feed is None:
             return
         lines, _states, lost = feed.drain()
-        if lines:
-            self.log_view.write_lines([line.text for line in lines])
+        texts = [line.text for line in lines]
         if lost:
-            self.log_view.write_line(f"… {lost} lines not shown here (see the Logs pane)")
+            texts.append(f"… {lost} lines not shown here (see the Logs pane)")
+        if texts:
+            self._raw.extend(texts)
+            self.log_view.write_lines([on_screen(text) for text in texts])
+
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): the header and output are shown again."""
+        self.log_view.clear()
+        self.log_view.write_lines([on_screen(text) for text in self._raw])
+        self._show_header()
 
     def _header(self) -> Text:
         text = Text()
         text.append("$ ", "bold cyan")
-        text.append(one_line(self._shown, max_chars=500), "bold")
+        text.append(screen_line(self._shown, max_chars=500), "bold")
         text.append("\n")
         text.append("on ", "dim")
-        text.append(one_line(self._where, max_chars=200))
+        text.append(screen_line(self._where, max_chars=200))
         text.append(" · ", "dim")
         text.append_text(self._state)
         return text

@@ -22,7 +22,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.runbook.model import CommandLine, Runbook, Section, Step
-from tui.safetext import one_line
+from tui.safetext import screen_line
 from tui.sources.log_model import LogFeed
 from widgets.pane import Pane
 from widgets.runbook_output import RunOutput
@@ -141,12 +141,12 @@ class RunbookPane(Pane):
             text = Text("No runbooks were found: add a directory with --runbooks DIR.", "yellow")
         for line in suggested[:3]:
             text.append("\nSuggested now: ", "bold yellow")
-            text.append(one_line(line, max_chars=200))
+            text.append(screen_line(line, max_chars=200))
         if problems:
             text.append(f"\n\n{len(problems)} could not be read:", "yellow")
             for problem in problems[:5]:
                 text.append("\n  ")
-                text.append(one_line(problem, max_chars=300), "dim")
+                text.append(screen_line(problem, max_chars=300), "dim")
         self._library = text
         self.query_one("#runbook-empty", PaneMessage).update(self._empty_text())
 
@@ -160,7 +160,7 @@ class RunbookPane(Pane):
         self._pending.clear()
         self.remove_class("-empty")
         self.border_title = Text.assemble(
-            f"{self.number} Runbook · ", one_line(runbook.title, max_chars=80)
+            f"{self.number} Runbook · ", screen_line(runbook.title, max_chars=80)
         )
         self._rebuild()
         first_open = next(
@@ -248,6 +248,14 @@ class RunbookPane(Pane):
             self._highlight(current.id)
         elif self.rows:
             self.steps_list.highlighted = 0
+
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): the title and rows are drawn again."""
+        if self.runbook is not None:
+            self.border_title = Text.assemble(
+                f"{self.number} Runbook · ", screen_line(self.runbook.title, max_chars=80)
+            )
+            self._rebuild()
 
     def _highlight(self, row_id: str) -> None:
         for index, row in enumerate(self.rows):

@@ -21,7 +21,7 @@ from rich.text import Text
 
 from tui.runbook.model import Command, CommandLine, Runbook, Section, Step
 from tui.runbook.model import Text as Prose
-from tui.safetext import clean, one_line
+from tui.safetext import screen_clean, screen_line
 
 if TYPE_CHECKING:
     from tui.runbook.danger import Danger
@@ -106,7 +106,7 @@ def _blocks(
                     section, step, block, f"{owner}:{index}", depth, shows_prose
                 )
         elif shows_prose:
-            text = clean(block.text, max_chars=MAX_PROSE_CHARS)
+            text = screen_clean(block.text, max_chars=MAX_PROSE_CHARS)
             yield Row(f"text:{owner}:{index}", "text", depth, section, step, text=text)
 
 
@@ -134,7 +134,7 @@ def _command_rows(
                 depth,
                 section,
                 step,
-                text=clean(code, max_chars=MAX_PROSE_CHARS),
+                text=screen_clean(code, max_chars=MAX_PROSE_CHARS),
             )
         return
     output: list[str] = []
@@ -147,7 +147,7 @@ def _command_rows(
         output = []
         if line.kind == "command":
             if line.explanation and shows_prose:
-                text = clean("# " + line.explanation, max_chars=MAX_PROSE_CHARS)
+                text = screen_clean("# " + line.explanation, max_chars=MAX_PROSE_CHARS)
                 yield Row(f"text:{where}.{number}#", "text", depth, section, step, text=text)
             yield Row(f"cmd:{where}.{number}", "command", depth, section, step, line)
     if output and shows_prose:
@@ -158,7 +158,7 @@ def _output_row(
     section: Section, step: Step | None, where: str, depth: int, output: list[str]
 ) -> Row:
     """What the runbook shows a command printing (a console transcript), as text."""
-    text = clean("\n".join(output), max_chars=MAX_PROSE_CHARS)
+    text = screen_clean("\n".join(output), max_chars=MAX_PROSE_CHARS)
     return Row(f"text:{where}>", "text", depth, section, step, text=text)
 
 
@@ -204,7 +204,7 @@ def _section(row: Row, expanded: Collection[str]) -> Text:
     if has_prose:
         text.append("▾ " if row.id in expanded else "▸ ", "dim")
     style = "bold underline" if section.level <= 2 else "bold"
-    text.append(one_line(section.title, max_chars=300), style)
+    text.append(screen_line(section.title, max_chars=300), style)
     return text
 
 
@@ -213,7 +213,8 @@ def _step(row: Row, step: Step, state: StepState | None, expanded: Collection[st
     prefix = Text("  " * row.depth)
     prefix.append(CHECKED if checked else UNCHECKED, "bold green" if checked else "bold")
     prefix.append(f" {step.path} ", "dim")
-    body = Text(one_line(step.text, max_chars=1000) or "(no text)", style="dim" if checked else "")
+    shown = screen_line(step.text, max_chars=1000) or "(no text)"
+    body = Text(shown, style="dim" if checked else "")
     details = _has_details(step)
     commands = len(command_lines(step))
     if details:
@@ -233,7 +234,7 @@ def _has_details(step: Step) -> bool:
 
 def _command(row: Row, line: CommandLine) -> Table:
     prefix = Text("  " * row.depth + "  $ ", style="bold cyan")
-    body = Text(clean(line.text, max_chars=MAX_PROSE_CHARS), style="cyan")
+    body = Text(screen_clean(line.text, max_chars=MAX_PROSE_CHARS), style="cyan")
     danger = danger_of(line.text)
     tag = DANGER_TAGS.get(danger.level)
     if tag is not None:

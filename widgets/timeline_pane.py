@@ -3,9 +3,16 @@
 Rows are keyed by event id and only ever added (the file is append-only) or
 re-marked when pinned; the table is never rebuilt. Pinning and opening an event
 are requests posted upward: the app writes to the file, not the widget.
+
+On a full disk the app shows the events it holds in memory (tui/held_flow.py)
+as "held" rows on top and the warning in the border; a held row is replaced by
+the real one when the follower reads the event back from the file.
 """
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,7 +21,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.messages import TimelineAppended, TimelineTrouble
-from tui.safetext import cell, one_line
+from tui.safetext import cell, screen_line
 from tui.timeline.model import Event, EventKind
 from widgets.pane import Pane
 
@@ -70,6 +77,7 @@ KIND_LABELS: dict[str, str] = {
 }
 
 PIN_MARK = "★"
+HELD_MARK = "held"  # in the # column: made, not yet in the incident file
 FIXED_WIDTHS = {"seq": 4, "time": 8, "kind": 9}
 
 
@@ -116,6 +124,10 @@ class TimelinePane(Pane):
         self._limit = limit
         self._events: dict[str, Event] = {}
         self._pinned: frozenset[str] = frozenset()
+        # Events held in memory on a full disk, and the warning that goes with them.
+        self._held: set[str] = set()
+        self._held_warning: str | None = None
+        self._live_status = "loading…"
 
     def compose(self) -> ComposeResult:
         table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
@@ -145,6 +157,10 @@ class TimelinePane(Pane):
         previously_pinned, self._pinned = self._pinned, message.state.pinned
         with self.app.batch_update():
             for event in message.events:
+                if event.uuid in self._held:  # held until now: the file's row replaces it
+                    self._held.discard(event.uuid)
+                    table.remove_row(event.uuid)
+                    del self._events[event.uuid]
                 if event.uuid in self._events:
                     continue
                 self._events[event.uuid] = event
@@ -156,18 +172,53 @@ class TimelinePane(Pane):
             self._trim()
             if message.events:
                 table.sort("seq", key=_seq_of, reverse=True)
-        self.remove_class("-trouble")
-        self.set_status(f"{message.state.event_count} events · live")
+        self._live_status = f"{message.state.event_count} events · live"
+        self._show_status()
+
+    def show_held(self, events: Sequence[Event], warning: str | None) -> None:
+        """Show the events held in memory (oldest first) and the warning; () and None: none."""
+        table = self.table
+        current = {event.uuid for event in events}
+        with self.app.batch_update():
+            for uuid in self._held - current:  # written (read back soon) or not news after all
+                table.remove_row(uuid)
+                del self._events[uuid]
+            self._held &= current
+            for event in events:
+                if event.uuid in self._events:
+                    continue
+                self._events[event.uuid] = event
+                self._held.add(event.uuid)
+                table.add_row(*self._cells(event), key=event.uuid)
+            table.sort("seq", key=_seq_of, reverse=True)
+        self._held_warning = warning
+        self._show_status()
+
+    def _show_status(self) -> None:
+        if self._held_warning:
+            self.add_class("-trouble")
+            self.set_status(Text(self._held_warning, style="bold"))
+        else:
+            self.remove_class("-trouble")
+            self.set_status(self._live_status)
+
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): the text cells are written again."""
+        table = self.table
+        with self.app.batch_update():
+            for uuid, event in self._events.items():
+                table.update_cell(uuid, "text", self._cells(event)[3])
 
     def on_timeline_trouble(self, message: TimelineTrouble) -> None:
         # Shown in the border, where it cannot push events off the pane; the
         # app also raises a notification.
         self.add_class("-trouble")
-        self.set_status(one_line(message.reason, max_chars=120))
+        self.set_status(screen_line(message.reason, max_chars=120))
 
     def _cells(self, event: Event) -> tuple[Text, ...]:
+        held = event.uuid in self._held
         return (
-            seq_cell(event, event.uuid in self._pinned),
+            Text(HELD_MARK, "bold red") if held else seq_cell(event, event.uuid in self._pinned),
             Text(event.ts.strftime("%H:%M:%S"), style="dim"),
             kind_cell(event.kind),
             # Who, then what: one column, so the text keeps its room in a small pane.
@@ -178,7 +229,8 @@ class TimelinePane(Pane):
         excess = len(self._events) - self._limit
         if excess <= 0:
             return
-        oldest = sorted(self._events.values(), key=lambda e: e.seq)[:excess]
+        written = (e for e in self._events.values() if e.uuid not in self._held)
+        oldest = sorted(written, key=lambda e: e.seq)[:excess]
         for event in oldest:
             self.table.remove_row(event.uuid)
             del self._events[event.uuid]
@@ -208,5 +260,7 @@ class TimelinePane(Pane):
 
 
 def _seq_of(value: Text) -> int:
+    if value.plain == HELD_MARK:
+        return sys.maxsize  # newest first: held events are the latest news
     digits = "".join(ch for ch in value.plain if ch.isdigit())
     return int(digits or 0)

@@ -126,6 +126,12 @@ class WorkloadsView(Vertical):
             table.settle()
             self.query_one(f"#{name}-heading", Static).update(section.heading(), layout=False)
 
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): every row is written again."""
+        for section in self.sections.values():
+            section.pending = dict(section.rows)
+        self.flush()
+
     def set_multi_context(self, multi: bool) -> None:
         if multi == self.multi_context:
             return

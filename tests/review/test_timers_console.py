@@ -177,6 +177,8 @@ async def test_status_update_can_be_saved_to_a_file(
         await started(pilot, app)
         app.action_status_update()
         await wait_for(lambda: isinstance(app.screen, StatusUpdateComposer), pilot)
+        # Typing starts once the composer has put the cursor in its first field.
+        await wait_for(lambda: isinstance(app.focused, Input), pilot)
         await pilot.press(*"nobody yet")
         await pilot.press("ctrl+o")
         await wait_for(lambda: isinstance(app.screen, NoteDialog), pilot)

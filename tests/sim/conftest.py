@@ -30,6 +30,12 @@ class Drill:
         """Run on the cluster's own loop (to inspect the store or inject a fault)."""
         return self.thread.call(function, *args)
 
+    def heal(self) -> None:
+        """Undo every injected error and latency, so the next test starts on a healthy cluster."""
+        faults = self.cluster.faults
+        self.call(faults.heal)
+        self.call(setattr, faults, "latency", 0.0)
+
     def kubectl(
         self, *args: str, context: str | None = None, timeout: float = 60, check: bool = True
     ) -> subprocess.CompletedProcess[str]:

@@ -35,9 +35,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
 def drill(shared: Drill) -> Iterator[Drill]:
     """The module's cluster, healed after each test."""
     yield shared
-    faults = shared.cluster.faults
-    shared.call(faults.heal)
-    shared.call(setattr, faults, "latency", 0.0)
+    shared.heal()
 
 
 def admin_http(drill: Drill, token: str | None = None) -> httpx.Client:

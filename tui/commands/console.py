@@ -13,7 +13,8 @@ from pathlib import Path
 from tui.commands.errors import UsageError
 from tui.config import Settings, load_settings
 from tui.identity import current_actor
-from tui.kube_session import KubeOptions
+from tui.keymap import default_keys_path, read_keymap
+from tui.kube_options import KubeOptions
 from tui.safetext import one_line
 from tui.timeline.model import EventKind, IncidentState, Severity, utc_now
 from tui.timeline.store import StoreError, TimelineStore
@@ -51,6 +52,22 @@ def add_console_flags(parser: argparse.ArgumentParser) -> None:
         help="no changes to clusters, containers or hosts; the timeline is still recorded",
     )
     parser.add_argument("--config", type=Path, metavar="PATH", help="settings file (TOML)")
+    parser.add_argument(
+        "--keys", type=Path, metavar="PATH",
+        help=f"key-map file: binding id = key(s) (default: {default_keys_path()};"
+             " 'warroom keys' lists the ids)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--present",
+        action="store_true",
+        help="start in presentation mode (P toggles it): high contrast, a large banner,"
+        " secrets redacted; for a screen shared in a war-room call",
+    )
+    parser.add_argument(
+        "--redact",
+        action="store_true",
+        help="start with secrets masked on screen (X toggles it): tokens, passwords, keys",
+    )
     kube = parser.add_argument_group("Kubernetes (as kubectl takes them)")
     kube.add_argument(
         "--kubeconfig", type=Path, metavar="PATH",
@@ -94,6 +111,16 @@ def add_console_flags(parser: argparse.ArgumentParser) -> None:
              " tcp://host:2376, ssh://user@host); default: docker.host, DOCKER_HOST, the"
              " current docker context, the default socket, then podman's sockets",
     )  # fmt: skip
+
+
+def add_view_only_flag(parser: argparse.ArgumentParser) -> None:
+    """The viewer mode `warroom serve` runs for each browser (tui/view_only.py)."""
+    parser.add_argument(
+        "--view-only",
+        action="store_true",
+        help="show the incident in --db read-only: no notes, no status changes, no actions"
+        " (what `warroom serve` shows in a browser)",
+    )
 
 
 def log_file(value: str) -> Path:
@@ -234,8 +261,16 @@ async def prepare_incident(
 
 def run(args: argparse.Namespace) -> int:
     settings = with_docker_flags(with_probe_flags(load_settings(args.config), args), args)
+    # Checked before any incident file is made: a typo in a key is an error at start.
+    keymap = read_keymap(getattr(args, "keys", None))
     actor = current_actor()
-    path, state, notices = asyncio.run(prepare_incident(args, settings, actor))
+    view_only = getattr(args, "view_only", False)
+    if view_only:  # a viewer of `warroom serve`: the file is read, never created or changed
+        from tui.commands.serve import incident_to_view
+
+        path, state, notices = asyncio.run(incident_to_view(args))
+    else:
+        path, state, notices = asyncio.run(prepare_incident(args, settings, actor))
     from tui.app import WarRoomApp  # Textual loads only when the console really opens
 
     app = WarRoomApp(
@@ -247,8 +282,15 @@ def run(args: argparse.Namespace) -> int:
         kube_options=kube_options(args),
         log_files=tuple(dict.fromkeys(args.log_file)),
         runbook_dirs=tuple(dict.fromkeys(args.runbooks)),
+        view_only=view_only,
+        present=getattr(args, "present", False),
+        redacting=getattr(args, "redact", False),
+        keymap=keymap,
     )
     app.run()
+    # Events held on a full disk that could not be written by the end: where they went.
+    for notice in app.held_flow.exit_notices:
+        print(f"warroom: {notice}", file=sys.stderr)
     if app.fatal_error:
         raise StoreError(app.fatal_error)
     for notice in notices:

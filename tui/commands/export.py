@@ -9,12 +9,12 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tui.commands.errors import UsageError
-from tui.timeline.export import write_csv, write_json, write_markdown
-from tui.timeline.postmortem import resolve_zone
-from tui.timeline.reader import TimelineReader
+
+if TYPE_CHECKING:
+    from tui.redact import Redactor
 
 FORMATS = ("md", "json", "csv")
 
@@ -50,15 +50,28 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="ZONE",
         help="also show times in this zone (e.g. Europe/Paris); UTC is always shown",
     )
+    export.add_argument(
+        "--redact",
+        action="store_true",
+        help="mask secrets (tokens, passwords, keys, Secret data) in event texts and data,"
+        " with the extra patterns of the config's [redaction] section; hashes are kept as"
+        " stored, so a redacted json export does not verify or merge back",
+    )
     export.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    # Loaded when an export runs: the console's start-up imports every command's module.
+    from tui.timeline.export import write_csv, write_json, write_markdown
+    from tui.timeline.postmortem import resolve_zone
+    from tui.timeline.reader import TimelineReader
+
     try:
         zone = resolve_zone(args.tz)
     except ValueError as error:
         raise UsageError(str(error)) from None
     zone_name = args.tz or ""
+    redactor = _redactor() if args.redact else None
     path: Path = args.path.expanduser()
     with TimelineReader(path) as reader:
         writers: dict[str, Callable[[TextIO], int]] = {
@@ -69,10 +82,18 @@ def run(args: argparse.Namespace) -> int:
                 zone=zone,
                 zone_name=zone_name,
                 source=path.name,
+                redactor=redactor,
             ),
-            "json": lambda out: write_json(reader, out, pinned_only=args.pinned_only),
+            "json": lambda out: write_json(
+                reader, out, pinned_only=args.pinned_only, redactor=redactor
+            ),
             "csv": lambda out: write_csv(
-                reader, out, pinned_only=args.pinned_only, zone=zone, zone_name=zone_name
+                reader,
+                out,
+                pinned_only=args.pinned_only,
+                zone=zone,
+                zone_name=zone_name,
+                redactor=redactor,
             ),
         }
         write = writers[args.format]
@@ -90,6 +111,14 @@ def run(args: argparse.Namespace) -> int:
             count = write(out)
     print(f"warroom: wrote {target} ({args.format}, {count} events)", file=sys.stderr)
     return 0
+
+
+def _redactor() -> Redactor:
+    """The built-in patterns and the configuration's extra ones (a bad one is an error)."""
+    from tui.config import load_settings
+    from tui.redact import Redactor
+
+    return Redactor(load_settings().redaction.patterns)
 
 
 @contextlib.contextmanager

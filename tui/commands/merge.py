@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.commands.errors import UsageError
 from tui.identity import current_actor
 from tui.safetext import one_line
-from tui.timeline.merge import MergeSource, merge, open_source
 from tui.timeline.model import utc_now
+
+if TYPE_CHECKING:
+    from tui.timeline.merge import MergeSource
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -49,6 +52,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Loaded when a merge runs: the console's start-up imports every command's module.
+    from tui.timeline.merge import merge, open_source
+
     out: Path = args.output.expanduser()
     if out.exists():
         raise UsageError(f"{out}: already exists (merge writes a new file)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tui.keymap import read_keymap
 from tui.timeline.reader import TimelineReader
 
 
@@ -18,17 +19,22 @@ def register(commands: argparse._SubParsersAction) -> None:
         " cluster, and follows a file another console is still writing.",
     )
     review.add_argument("path", type=Path, metavar="FILE.db", help="incident file")
+    review.add_argument(
+        "--keys", type=Path, metavar="PATH",
+        help="key-map file (default: keys.toml in the config directory; see 'warroom keys')",
+    )  # fmt: skip
     review.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     path: Path = args.path.expanduser()
+    keymap = read_keymap(args.keys)
     # Opened (and checked) before the full screen takes over: a bad file is one
     # line on stderr, not a broken screen.
     reader = TimelineReader(path)
     from tui.screens.review_app import ReviewApp  # Textual loads only for a good file
 
-    app = ReviewApp(reader)
+    app = ReviewApp(reader, keymap=keymap)
     try:
         app.run()
     finally:

@@ -6,13 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.commands.errors import EXIT_USAGE
 from tui.readfile import UnreadableFile
 from tui.runbook.library import SUFFIXES, runbook_files
-from tui.runbook.lint import LintReport, lint
-from tui.runbook.parser import read_runbook
 from tui.safetext import one_line
+
+if TYPE_CHECKING:
+    from tui.runbook.lint import LintReport
 
 _COMMAND_WIDTH = 160
 
@@ -42,6 +44,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def lint_paths(args: argparse.Namespace) -> int:
+    # The parser and its markdown library load only when a lint really runs.
+    from tui.runbook.lint import lint
+    from tui.runbook.parser import read_runbook
+
     files, problems = _expand(args.paths)
     first = True
     for path in files:

@@ -4,10 +4,12 @@ in a later directory replacing an earlier one."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.readfile import UnreadableFile
-from tui.runbook.model import Runbook
-from tui.runbook.parser import read_runbook
+
+if TYPE_CHECKING:
+    from tui.runbook.model import Runbook
 
 SUFFIXES = (".md", ".markdown")
 
@@ -53,6 +55,10 @@ def load_library(dirs: list[Path]) -> tuple[list[Runbook], list[str]]:
             continue
         for path in files:
             chosen[path.name] = path
+    # The markdown parser loads with the first runbook read, not with this module: the
+    # command line imports the library only to name the file suffixes.
+    from tui.runbook.parser import read_runbook
+
     runbooks: list[Runbook] = []
     for path in chosen.values():
         try:

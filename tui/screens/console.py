@@ -17,15 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Tab, Tabs
 
 from widgets.banner import IncidentBanner
-from widgets.host_pane import HostPane
-from widgets.ingress_pane import IngressPane
 from widgets.key_bar import KeyBar
-from widgets.logs_pane import LogsPane
 from widgets.pane import Pane
-from widgets.pods_pane import PodsPane
-from widgets.runbook_pane import RunbookPane
-from widgets.timeline_pane import TimelinePane
-from widgets.unavailable_pane import UnavailablePane
+from widgets.pending_pane import PendingPane
 
 # Below this size six panes are unreadable: show one pane at a time, with tabs.
 NARROW_WIDTH = 120
@@ -52,6 +46,12 @@ class ConsoleScreen(Screen[None]):
         ),
         Binding("z", "zoom", "Zoom", tooltip="Zoom the focused pane to full screen, and back",
                 id="console.zoom"),
+        Binding("P", "app.toggle_present", "Present", show=False,
+                tooltip="Presentation mode: high contrast, large banner, redaction on; and back",
+                id="console.present"),
+        Binding("X", "app.toggle_redaction", "Redact", show=False,
+                tooltip="Mask secrets on screen (tokens, passwords, keys); and back",
+                id="console.redact"),
         Binding("C", "swap_pane_one", "Pods/Containers", show=False, id="console.containers",
                 tooltip="Pane 1: switch between Pods (Kubernetes) and Containers (docker,"
                         " podman)"),
@@ -118,6 +118,7 @@ class ConsoleScreen(Screen[None]):
         self.banner = IncidentBanner(id="banner")
         self.pane_one = "pods"  # or "containers"
         self.pane_one_chosen = False  # the operator switched pane 1 (C): never switch it back
+        self._hydrated = False
 
     def compose(self) -> ComposeResult:
         # Decide grid or tabs before the first layout: switching a class on a
@@ -127,8 +128,9 @@ class ConsoleScreen(Screen[None]):
         if self.narrow:
             yield self._make_tabs()
         with Container(id="panes"):
+            # Frames only: the real panes come right after the first frame (hydrate).
             for number, pane_id in enumerate(PANE_ORDER, start=1):
-                yield self._make_pane(pane_id, number)
+                yield PendingPane(PANE_TITLES[pane_id], number, id=pane_id)
         yield KeyBar()
 
     def _make_tabs(self) -> Tabs:
@@ -143,20 +145,60 @@ class ConsoleScreen(Screen[None]):
         return "Containers" if self._occupant(pane_id) == "containers" else PANE_TITLES[pane_id]
 
     def _make_pane(self, pane_id: str, number: int) -> Pane:
+        # Imported here: loading the panes' modules is most of the console's start-up
+        # cost, paid after the first frame is on screen.
         if pane_id == "host":
+            from widgets.host_pane import HostPane
+
             return HostPane(number, id=pane_id)
         if pane_id == "pods":
+            from widgets.pods_pane import PodsPane
+
             return PodsPane(number, id=pane_id)
         if pane_id == "ingress":
+            from widgets.ingress_pane import IngressPane
+
             return IngressPane(number, id=pane_id)
         if pane_id == "logs":
+            from widgets.logs_pane import LogsPane
+
             return LogsPane(number, capacity=self._log_capacity, id=pane_id)
         if pane_id == "timeline":
+            from widgets.timeline_pane import TimelinePane
+
             return TimelinePane(number, limit=self._timeline_limit, id=pane_id)
         if pane_id == "runbook":
+            from widgets.runbook_pane import RunbookPane
+
             return RunbookPane(number, id=pane_id)
+        from widgets.unavailable_pane import UnavailablePane
+
         title, headline, detail = UNAVAILABLE[pane_id]
         return UnavailablePane(title, number, id=pane_id, headline=headline, detail=detail)
+
+    @property
+    def hydrated(self) -> bool:
+        """Whether the real panes have replaced the first frame's placeholders."""
+        return self._hydrated
+
+    async def hydrate(self) -> None:
+        """Replace the placeholder frames with the real panes, in one screen update."""
+        if self._hydrated:
+            return
+        container = self.query_one("#panes")
+        pending = list(container.query_children(PendingPane))
+        real = [self._make_pane(pane.id or "", pane.number) for pane in pending]
+        for placeholder, pane in zip(pending, real, strict=True):
+            for state in ("-active", "-swapped-out"):
+                pane.set_class(placeholder.has_class(state), state)
+        with self.app.batch_update():
+            await container.remove_children(pending)
+            await container.mount_all(real)
+            # Pane 1's Containers, if the operator swapped to it already, stays by Pods.
+            for containers in container.query_children("#containers"):
+                container.move_child(containers, after=self.pane("pods"))
+            self._hydrated = True
+        self.activate_pane(self.active_pane_id)
 
     class Ready(Message):
         """The console's widgets exist: the app can fill them in."""

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.safetext import clean, plain
+from tui.safetext import clean, plain, screen_clean
 from tui.timeline.model import Event, Milestone, format_ts
 from tui.timeline.when import HELP as WHEN_HELP
 from tui.timeline.when import WhenError, parse_when
@@ -46,7 +46,7 @@ class NoteDialog(ModalScreen[str | None]):
     """One line of free text for the timeline."""
 
     DEFAULT_CSS = dialog_css("NoteDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(
         self,
@@ -84,7 +84,7 @@ class ChoiceDialog(ModalScreen[str | None]):
     """Pick one value from a short list; the current value is marked and preselected."""
 
     DEFAULT_CSS = dialog_css("ChoiceDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(
         self, title: str, choices: Sequence[tuple[str, str]], *, current: str | None = None
@@ -134,7 +134,7 @@ class MilestoneDialog(ModalScreen[tuple[Milestone, datetime] | None]):
     """Choose a milestone and when it happened (now, or backdated)."""
 
     DEFAULT_CSS = dialog_css("MilestoneDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(self, now: Callable[[], datetime]) -> None:
         super().__init__()
@@ -193,7 +193,7 @@ class EventDetail(ModalScreen[None]):
     EventDetail VerticalScroll { height: 1fr; }
     """,
     )
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "close", "Close")]
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="detail.close")]
 
     def __init__(self, event: Event, *, pinned: bool) -> None:
         super().__init__()
@@ -213,7 +213,7 @@ class EventDetail(ModalScreen[None]):
             ("pinned", "yes" if self._pinned else "no"),
         ):
             header.append(f"{label:>7}  ", "bold")
-            header.append(clean(value) + "\n")
+            header.append(screen_clean(value) + "\n")
         with Vertical(classes="dialog"):
             yield Label(Text("Event"), classes="dialog-title")
             with VerticalScroll():
@@ -223,6 +223,10 @@ class EventDetail(ModalScreen[None]):
                     data = json.dumps(e.data, indent=2, sort_keys=True, default=str)
                     yield Static(plain(data, "dim", max_chars=200_000))
             yield Label(Text("Esc closes"), classes="dialog-hint")
+
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): the event is shown again."""
+        self.refresh(recompose=True)
 
     def action_close(self) -> None:
         self.dismiss(None)

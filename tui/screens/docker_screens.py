@@ -17,7 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from tui.safetext import cell, clean, plain
+from tui.safetext import cell, clean, plain, screen_clean
 from tui.screens.dialogs import dialog_css
 from tui.screens.kube_dialogs import ConfirmActionScreen
 from tui.sources.docker.actions import Target
@@ -41,7 +41,7 @@ def section_text(section: DetailSection) -> Text:
             text.append("\n")
         if label:
             text.append_text(cell(f"{label:>{LABEL_WIDTH}}  ", "bold", max_chars=80))
-        text.append(clean(value, max_chars=4000))
+        text.append(screen_clean(value, max_chars=4000))
     return text
 
 
@@ -50,9 +50,14 @@ class ContainerDetailScreen(ModalScreen[None]):
 
     DEFAULT_CSS = dialog_css("ContainerDetailScreen", LARGE)
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("q", "close", "Close"),
-        Binding("l", "logs", "Logs", tooltip="Follow this container's log in the Logs pane"),
+        Binding("escape,q", "close", "Close", id="detail.close"),
+        Binding(
+            "l",
+            "logs",
+            "Logs",
+            tooltip="Follow this container's log in the Logs pane",
+            id="containers.detail_logs",
+        ),
     ]
 
     def __init__(self, detail: ContainerDetail, row: ContainerRow) -> None:
@@ -71,6 +76,10 @@ class ContainerDetailScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
+
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): the sections are shown again."""
+        self.refresh(recompose=True)
 
     def action_logs(self) -> None:
         self.app.post_message(ContainerLogsRequested(self.row))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rich.table import Table
 from rich.text import Text
@@ -25,18 +25,24 @@ PANE_HELP = (
 )
 
 
-def describe_bindings(bindings: Iterable[Binding]) -> list[tuple[str, str]]:
-    """(key, what it does) rows; the six pane-number bindings fold into one row."""
+def describe_bindings(
+    bindings: Iterable[Binding], keymap: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(key, what it does) rows, with the operator's key map applied; the six
+    pane-number bindings fold into one row unless some of them were remapped."""
+    keymap = keymap or {}
     rows: list[tuple[str, str]] = []
+    fold_numbers = not any(binding_id.startswith("console.pane_") for binding_id in keymap)
     numbers_done = False
     for binding in bindings:
-        if binding.id and binding.id.startswith("console.pane_"):
+        key = keymap.get(binding.id, binding.key) if binding.id else binding.key
+        if fold_numbers and binding.id and binding.id.startswith("console.pane_"):
             if not numbers_done:
                 rows.append(("1…6", "Focus pane by number"))
                 numbers_done = True
             continue
         # The tooltip is the long form of the footer's one-word description.
-        rows.append((key_name(binding.key), binding.tooltip or binding.description))
+        rows.append((key_name(key), binding.tooltip or binding.description))
     return rows
 
 
@@ -61,9 +67,7 @@ class HelpScreen(ModalScreen[None]):
     """,
     )
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("question_mark", "close", "Close"),
-        Binding("q", "close", "Close"),
+        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
     ]
 
     def __init__(self, groups: list[tuple[str, list[tuple[str, str]]]]) -> None:

@@ -17,7 +17,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tui.safetext import cell, clean
+from tui.safetext import cell, clean, screen_clean
 from tui.sources.kube.actions import ObjectRef
 from tui.sources.podstatus import human_duration, parse_time, pod_status
 
@@ -222,7 +222,7 @@ def yaml_text(obj: Any) -> Text:
         dumped = yaml.safe_dump(obj, sort_keys=False, allow_unicode=True, width=1000)
     except yaml.YAMLError as error:
         return Text(f"cannot show as YAML: {clean(str(error))}", style="red")
-    return highlight_yaml(clean(dumped, max_chars=YAML_MAX_CHARS))
+    return highlight_yaml(screen_clean(dumped, max_chars=YAML_MAX_CHARS))
 
 
 def highlight_yaml(text: str) -> Text:

@@ -18,7 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import ContentSwitcher, Label, Static
 
-from tui.safetext import cell, clean
+from tui.safetext import cell, screen_clean
 from tui.screens.dialogs import dialog_css
 from tui.screens.kube_describe import highlight_yaml, sections, yaml_text
 from tui.sources.kube.actions import ObjectRef
@@ -40,10 +40,28 @@ class PodDetailScreen(ModalScreen[None]):
 
     DEFAULT_CSS = dialog_css("PodDetailScreen", LARGE.replace("SCREEN", "PodDetailScreen"))
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("y", "toggle_yaml", "YAML", tooltip="Switch between the details and the YAML"),
-        Binding("l", "logs(False)", "Logs", tooltip="Follow this pod's logs in the Logs pane"),
-        Binding("p", "logs(True)", "Prev logs", tooltip="Logs of the previous (crashed) container"),
+        Binding("escape", "close", "Close", id="detail.close"),
+        Binding(
+            "y",
+            "toggle_yaml",
+            "YAML",
+            tooltip="Switch between the details and the YAML",
+            id="pods.detail_yaml",
+        ),
+        Binding(
+            "l",
+            "logs(False)",
+            "Logs",
+            tooltip="Follow this pod's logs in the Logs pane",
+            id="pods.detail_logs",
+        ),
+        Binding(
+            "p",
+            "logs(True)",
+            "Prev logs",
+            tooltip="Logs of the previous (crashed) container",
+            id="pods.detail_previous_logs",
+        ),
     ]
 
     def __init__(
@@ -79,12 +97,22 @@ class PodDetailScreen(ModalScreen[None]):
                     ):
                         if heading:
                             yield Label(Text(heading), classes="section")
-                        yield Static(body)
+                        yield Static(body, classes="detail-section")
                 with VerticalScroll(id="detail-yaml"):
                     yield Static(Text(""), id="yaml-text")
             yield Label(
                 Text("y YAML · l logs · p previous logs · Esc closes"), classes="dialog-hint"
             )
+
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): every section, and the YAML, drawn again."""
+        bodies = sections(self.pod, self.events, self.owners, self.context, self._now)
+        for static, (_heading, body) in zip(
+            self.query(".detail-section").results(Static), bodies, strict=False
+        ):
+            static.update(body)
+        if self._yaml_shown:
+            self.query_one("#yaml-text", Static).update(yaml_text(self.pod))
 
     @property
     def showing_yaml(self) -> bool:
@@ -121,7 +149,7 @@ class YamlScreen(ModalScreen[None]):
     """Any object as YAML (already dumped by the caller), cleaned, read-only."""
 
     DEFAULT_CSS = dialog_css("YamlScreen", LARGE.replace("SCREEN", "YamlScreen"))
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", "Close")]
+    BINDINGS = [Binding("escape,q", "close", "Close", id="detail.close")]
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
@@ -132,11 +160,15 @@ class YamlScreen(ModalScreen[None]):
         with Vertical(classes="dialog"):
             yield Label(cell(self._title), classes="dialog-title")
             with VerticalScroll():
-                yield Static(highlight_yaml(clean(self._text, max_chars=500_000)))
+                yield Static(highlight_yaml(screen_clean(self._text, max_chars=500_000)))
             yield Label(Text("Esc closes"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
+
+    def redaction_changed(self) -> None:
+        """Redaction was switched (tui/redact.py): the text is shown again."""
+        self.refresh(recompose=True)
 
     def action_close(self) -> None:
         self.dismiss(None)

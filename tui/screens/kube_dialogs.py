@@ -65,10 +65,10 @@ class ConfirmActionScreen(ModalScreen[bool]):
     """,
     )
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("n", "cancel", "No"),
-        Binding("enter", "confirm", "Confirm"),
-        Binding("y", "confirm", "Yes"),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("n", "cancel", "No", id="confirm.no"),
+        Binding("enter", "confirm", "Confirm", id="confirm.accept"),
+        Binding("y", "confirm", "Yes", id="confirm.yes"),
     ]
 
     def __init__(
@@ -154,7 +154,7 @@ class RevisionPickerScreen(ModalScreen[int | None]):
     DEFAULT_CSS = kube_dialog_css(
         "RevisionPickerScreen", "RevisionPickerScreen .dialog { width: 100; }"
     )
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(
         self,
@@ -213,7 +213,7 @@ class ScaleScreen(ModalScreen[int | None]):
     """A replica count: a whole number from 0 to 1000."""
 
     DEFAULT_CSS = kube_dialog_css("ScaleScreen")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(self, ref: ObjectRef, current: int) -> None:
         super().__init__()
@@ -281,11 +281,11 @@ class ChoiceListScreen(ModalScreen[str | list[str] | None]):
     """,
     )
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         # In a SelectionList Enter would toggle; here it means "done".
-        Binding("enter", "confirm", "Confirm", priority=True),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
+        Binding("enter", "confirm", "Confirm", priority=True, id="list.confirm"),
+        Binding("down", "move(1)", "Down", show=False, id="list.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="list.up"),
     ]
 
     def __init__(

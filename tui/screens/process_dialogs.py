@@ -33,7 +33,10 @@ class RolesDialog(ModalScreen[Roles | None]):
     RolesDialog Grid { grid-size: 2; grid-columns: 20 1fr; height: auto; grid-gutter: 0 1; }
     """,
     )
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("ctrl+s", "save", "Save", id="roles.save"),
+    ]
 
     def __init__(self, roles: Roles) -> None:
         super().__init__()
@@ -73,7 +76,7 @@ class EscalateDialog(ModalScreen[tuple[Level, str] | None]):
     """Pick the level (the one due is preselected) and who was paged."""
 
     DEFAULT_CSS = dialog_css("EscalateDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(self, levels: Sequence[Level], *, due: Level | None) -> None:
         super().__init__()

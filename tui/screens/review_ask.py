@@ -19,7 +19,7 @@ class AskDialog(ModalScreen[str | None]):
     """Returns the text (possibly empty), or None on Escape; `check` may refuse it."""
 
     DEFAULT_CSS = dialog_css("AskDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(
         self,

@@ -97,7 +97,7 @@ class ReviewDetail(ModalScreen[None]):
     ReviewDetail .section { text-style: bold; color: $accent; padding-top: 1; }
     """,
     )
-    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="detail.close")]
 
     def __init__(self, event: Event, *, chain_hash: str | None, pinned: bool) -> None:
         super().__init__()

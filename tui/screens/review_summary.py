@@ -133,7 +133,7 @@ class ReviewSummary(ModalScreen[None]):
     ReviewSummary .section { text-style: bold; color: $accent; padding-top: 1; }
     """,
     )
-    BINDINGS = [Binding("escape,s,q", "close", "Close")]
+    BINDINGS = [Binding("escape,s,q", "close", "Close", id="review.close_summary")]
 
     def __init__(self, summary: Summary) -> None:
         super().__init__()

@@ -62,9 +62,9 @@ class RunbookPickerScreen(ModalScreen[Runbook | None]):
     """,
     )
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("down", "move(1)", "Down", show=False, id="list.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="list.up"),
     ]
 
     def __init__(
@@ -165,7 +165,7 @@ class PlaceholderScreen(ModalScreen[dict[str, str] | None]):
     PlaceholderScreen #placeholder-command { color: $text-muted; }
     """,
     )
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(self, command: str, asks: Sequence[Ask]) -> None:
         super().__init__()
@@ -252,10 +252,10 @@ class RunConfirmScreen(ModalScreen[bool]):
     """,
     )
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("n", "cancel", "No"),
-        Binding("enter", "confirm", "Run"),
-        Binding("y", "confirm", "Yes"),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("n", "cancel", "No", id="confirm.no"),
+        Binding("enter", "confirm", "Run", id="confirm.accept"),
+        Binding("y", "confirm", "Yes", id="confirm.yes"),
     ]
 
     def __init__(self, plan: RunPlan, origin: str, *, production: bool, timeout: float) -> None:

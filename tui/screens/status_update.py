@@ -47,10 +47,22 @@ class StatusUpdateComposer(ModalScreen[ComposerResult | None]):
     """,
     )
     BINDINGS = [
-        Binding("ctrl+s", "post", "Post", tooltip="Record it in the timeline, and copy it"),
-        Binding("ctrl+y", "copy", "Copy", tooltip="Copy to the clipboard without posting"),
-        Binding("ctrl+o", "save", "Save", tooltip="Save it to a file"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding(
+            "ctrl+s",
+            "post",
+            "Post",
+            tooltip="Record it in the timeline, and copy it",
+            id="status_update.post",
+        ),
+        Binding(
+            "ctrl+y",
+            "copy",
+            "Copy",
+            tooltip="Copy to the clipboard without posting",
+            id="status_update.copy",
+        ),
+        Binding("ctrl+o", "save", "Save", tooltip="Save it to a file", id="status_update.save"),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
     ]
 
     def __init__(self, draft: Draft, now: Callable[[], datetime]) -> None:

@@ -16,10 +16,11 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import Any, TextIO
 
+from tui.redact import Redactor
 from tui.safetext import clean
 from tui.timeline.model import parse_ts
 from tui.timeline.postmortem import FactsCollector, render_postmortem
@@ -33,6 +34,24 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 class ExportFormatError(ValueError):
     """A JSON document that is not a warroom export, worded for the operator."""
+
+
+# -- redaction (--redact) -------------------------------------------------------------
+
+
+def redacted(row: StoredRow, redactor: Redactor | None) -> StoredRow:
+    """`row` with secrets in its text and data masked (as is without a redactor).
+
+    The hash is left as stored: it covers the original, so a redacted export is for
+    reading and sharing; it does not verify or merge back."""
+    if redactor is None:
+        return row
+    data = parse_data(row.data)
+    if data_text(data) == row.data:
+        shown_data = data_text(redactor.redact_value(data))
+    else:  # not an object as we write them: masked as the text it is
+        shown_data = redactor.redact(row.data)
+    return replace(row, text=redactor.redact(row.text), data=shown_data)
 
 
 # -- JSON ----------------------------------------------------------------------------
@@ -58,12 +77,20 @@ def row_json(row: StoredRow) -> dict[str, Any]:
     return item
 
 
-def write_json(reader: TimelineReader, out: TextIO, *, pinned_only: bool = False) -> int:
+def write_json(
+    reader: TimelineReader,
+    out: TextIO,
+    *,
+    pinned_only: bool = False,
+    redactor: Redactor | None = None,
+) -> int:
     """Stream the file as one JSON document; returns the number of events written."""
     with reader.snapshot():
         starts_after, since = reader.chain_info()
         keep = reader.pinned_uuids() if pinned_only else None
         incident_id, title, severity, started_at, created_by = reader.header
+        if redactor is not None:
+            title = redactor.redact(title)
         head = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
@@ -77,6 +104,8 @@ def write_json(reader: TimelineReader, out: TextIO, *, pinned_only: bool = False
             "chain": {"starts_after_seq": starts_after, "since": since, "genesis": reader.genesis},
             "pinned_only": pinned_only,
         }
+        if redactor is not None:
+            head["redacted"] = True
         # The header as an object, then the events one per line: a million events
         # stream out without being held in memory.
         out.write(json.dumps(head)[:-1] + ', "events": [\n')
@@ -84,7 +113,7 @@ def write_json(reader: TimelineReader, out: TextIO, *, pinned_only: bool = False
         for row in reader.iter_rows():
             if keep is not None and row.uuid not in keep:
                 continue
-            out.write((",\n" if count else "") + json.dumps(row_json(row)))
+            out.write((",\n" if count else "") + json.dumps(row_json(redacted(row, redactor))))
             count += 1
         out.write("\n]}\n")
     return count
@@ -156,6 +185,7 @@ def write_csv(
     pinned_only: bool = False,
     zone: tzinfo | None = None,
     zone_name: str = "",
+    redactor: Redactor | None = None,
 ) -> int:
     writer = csv.writer(out, lineterminator="\n")
     columns = ["seq", "time_utc"]
@@ -169,6 +199,7 @@ def write_csv(
         for row in reader.iter_rows():
             if pinned_only and row.uuid not in pinned:
                 continue
+            row = redacted(row, redactor)
             cells: list[object] = [row.seq, row.ts]
             if zone is not None:
                 cells.append(_local(row.ts, zone))
@@ -198,22 +229,27 @@ def _local(ts: str, zone: tzinfo) -> str:
 # -- Markdown ------------------------------------------------------------------------
 
 
-def collect_facts(reader: TimelineReader, *, pinned_only: bool = False) -> FactsCollector:
+def collect_facts(
+    reader: TimelineReader, *, pinned_only: bool = False, redactor: Redactor | None = None
+) -> FactsCollector:
     """One pass over the file (plus the few events pinned after the fact)."""
     with reader.snapshot():
-        facts = FactsCollector(reader.incident, pinned_only=pinned_only)
-        for event in _events(reader):
+        incident = reader.incident
+        if redactor is not None:
+            incident = replace(incident, title=redactor.redact(incident.title))
+        facts = FactsCollector(incident, pinned_only=pinned_only)
+        for event in _events(reader, redactor):
             facts.apply(event)
         missing = facts.missing_pins()
         if missing:
             for row in reader.rows_by_seq(reader.seqs_of_uuids(sorted(missing))):
-                facts.add(row.to_event())
+                facts.add(redacted(row, redactor).to_event())
     return facts
 
 
-def _events(reader: TimelineReader) -> Iterator[Any]:
+def _events(reader: TimelineReader, redactor: Redactor | None = None) -> Iterator[Any]:
     for row in reader.iter_rows():
-        yield row.to_event()
+        yield redacted(row, redactor).to_event()
 
 
 def write_markdown(
@@ -224,8 +260,9 @@ def write_markdown(
     zone: tzinfo | None = None,
     zone_name: str = "",
     source: str = "",
+    redactor: Redactor | None = None,
 ) -> int:
-    facts = collect_facts(reader, pinned_only=pinned_only)
+    facts = collect_facts(reader, pinned_only=pinned_only, redactor=redactor)
     # Metrics of an unresolved incident run to its last event, not to "now":
     # the same file always gives the same postmortem.
     as_of = facts.metrics.last_ts

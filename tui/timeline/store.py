@@ -12,6 +12,9 @@ Guarantees the rest of warroom relies on:
 * Each event is chained to the one committed before it (tui/timeline/chain.py):
   the previous hash is read inside the event's own write transaction, so
   concurrent writers still build one unbroken chain in commit order.
+* A full disk is its own error, `StoreFull`: the caller can hold the event and
+  write it later with `write_event` (tui/timeline/pending.py), which keeps the
+  event's own time and id and never writes one id twice.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, Required, TypedDict, Unpack
 from urllib.parse import quote
 
 import aiosqlite
@@ -60,6 +63,52 @@ Clock = Callable[[], datetime]
 
 class StoreError(Exception):
     """A problem with an incident file, worded for the operator."""
+
+
+class StoreFull(StoreError):
+    """The incident file cannot grow: the disk (or its page limit) is full. Nothing was written."""
+
+
+# A real ENOSPC mostly surfaces as SQLITE_FULL, but a failed write or fsync of the
+# WAL can come back as an I/O error instead; it counts as "full" only when the
+# file's file system really has no room left.
+SQLITE_FULL = 13
+SQLITE_IOERR = 10
+NO_ROOM_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionCheck:
+    """What `record_transition` compares: write only when `state` is news for the subject."""
+
+    state: str
+    quiet_state: str
+
+
+class EventFields(TypedDict, total=False):
+    """The keywords of an event: `new_event` says what each defaults to.
+
+    One list for `append`, `new_event` and the holding queue's `append`
+    (tui/timeline/pending.py), which all take the same event.
+    """
+
+    data: dict[str, Any] | None
+    actor: Required[str]
+    source: str
+    pinned: bool
+    subject: str | None
+    at: datetime | None
+
+
+class TransitionFields(TypedDict):
+    """The keywords of a state change: `record_transition`, here and in the holding queue."""
+
+    subject: str
+    state: str
+    quiet_state: str
+    data: NotRequired[dict[str, Any] | None]
+    actor: str
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +183,26 @@ def _event_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Event:
 EVENT_COLUMNS = "seq, uuid, ts, kind, actor, source, text, data, pinned, subject"
 
 
+def _disk_has_no_room(path: Path) -> bool:
+    try:
+        stats = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < NO_ROOM_BYTES
+
+
+def _is_full(path: Path, error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code == SQLITE_FULL or "database or disk is full" in str(error):
+        return True
+    is_io_error = code is not None and code & 0xFF == SQLITE_IOERR
+    return is_io_error and _disk_has_no_room(path)
+
+
 def _friendly(path: Path, error: sqlite3.Error) -> StoreError:
     message = str(error)
+    if _is_full(path, error):
+        return StoreFull(f"{path}: the disk is full ({message})")
     if "not a database" in message or "malformed" in message:
         return StoreError(f"{path}: not a warroom incident file, or damaged ({message})")
     if "readonly" in message or "read-only" in message:
@@ -169,6 +236,8 @@ class TimelineStore:
         # serialised by SQLite itself.
         self._write_lock = asyncio.Lock()
         self._data_version: int | None = None
+        # SQLite's own page limit, kept while `limit_pages` simulates a full disk.
+        self._uncapped_pages: int | None = None
 
     # -- opening -----------------------------------------------------------------
 
@@ -331,20 +400,9 @@ class TimelineStore:
 
     # -- writing -----------------------------------------------------------------
 
-    async def append(
-        self,
-        kind: str,
-        text: str,
-        *,
-        data: dict[str, Any] | None = None,
-        actor: str,
-        source: str = "operator",
-        pinned: bool = False,
-        subject: str | None = None,
-        at: datetime | None = None,
-    ) -> Event:
+    async def append(self, kind: str, text: str, **fields: Unpack[EventFields]) -> Event:
         """Commit one event; return it only once it is durable."""
-        event = self._new_event(kind, text, data, actor, source, pinned, subject, at)
+        event = self.new_event(kind, text, **fields)
         seq = 0
 
         async def work() -> None:
@@ -356,6 +414,34 @@ class TimelineStore:
         return replace(event, seq=seq)
 
     async def record_transition(
+        self, kind: str, text: str, **fields: Unpack[TransitionFields]
+    ) -> Event | None:
+        """Append a state change of `subject` unless the file already says so.
+
+        Several consoles may watch the same disk or pod; the check and the insert
+        share one write transaction, so the timeline gets each crossing once
+        however many processes notice it. Nothing is written for a subject that
+        has no history and sits in its `quiet_state` (a healthy disk is not news).
+        """
+        event, check = self.new_transition(kind, text, **fields)
+        return await self.write_event(event, transition=check)
+
+    def new_event(
+        self,
+        kind: str,
+        text: str,
+        *,
+        data: dict[str, Any] | None = None,
+        actor: str,
+        source: str = "operator",
+        pinned: bool = False,
+        subject: str | None = None,
+        at: datetime | None = None,
+    ) -> Event:
+        """The event `append` would write, stamped now, for `write_event` to write (maybe later)."""
+        return self._new_event(kind, text, data, actor, source, pinned, subject, at)
+
+    def new_transition(
         self,
         kind: str,
         text: str,
@@ -366,35 +452,71 @@ class TimelineStore:
         data: dict[str, Any] | None = None,
         actor: str,
         source: str,
-    ) -> Event | None:
-        """Append a state change of `subject` unless the file already says so.
-
-        Several consoles may watch the same disk or pod; the check and the insert
-        share one write transaction, so the timeline gets each crossing once
-        however many processes notice it. Nothing is written for a subject that
-        has no history and sits in its `quiet_state` (a healthy disk is not news).
-        """
+    ) -> tuple[Event, TransitionCheck]:
+        """The event `record_transition` would write (its `data` carries the state), and the
+        check that decides, when it is written, whether it is news."""
         payload = {**(data or {}), "state": state}
         event = self._new_event(kind, text, payload, actor, source, False, subject, None)
+        return event, TransitionCheck(state, quiet_state)
+
+    async def write_event(
+        self, event: Event, *, transition: TransitionCheck | None = None
+    ) -> Event | None:
+        """Commit an event made earlier (its time and id unchanged); None if nothing was written.
+
+        Nothing is written when the file already holds the event's id (an earlier
+        attempt did commit, or a recovery file is imported twice), or, for a
+        `transition`, when the subject is already in that state: checked in the
+        write transaction, as `record_transition` does, so a late write is still
+        deduplicated against what other consoles wrote meanwhile.
+        """
         seq = 0
 
         async def work() -> None:
             nonlocal seq
-            rows = list(
-                await self._db.execute_fetchall(
-                    "SELECT data FROM events WHERE subject = ? AND kind = ?"
-                    " ORDER BY seq DESC LIMIT 1",
-                    (subject, kind),
-                )
-            )
-            row = rows[0] if rows else None
-            previous = json.loads(row[0]).get("state") if row else quiet_state
-            if previous != state:
-                seq = await self._insert(event)
+            if await self._scalar(self._db, "SELECT 1 FROM events WHERE uuid = ?", event.uuid):
+                return
+            if transition is not None and not await self._is_news(event, transition):
+                return
+            seq = await self._insert(event)
 
         async with self._write_lock:
             await self._in_transaction(work)
         return replace(event, seq=seq) if seq else None
+
+    async def _is_news(self, event: Event, transition: TransitionCheck) -> bool:
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT data FROM events WHERE subject = ? AND kind = ? ORDER BY seq DESC LIMIT 1",
+                (event.subject, event.kind),
+            )
+        )
+        row = rows[0] if rows else None
+        previous = json.loads(row[0]).get("state") if row else transition.quiet_state
+        return bool(previous != transition.state)
+
+    async def limit_pages(self, headroom: int | None) -> int:
+        """Cap the file at its current size plus `headroom` pages; None lifts the cap.
+
+        `PRAGMA max_page_count` on this store's own connection: a full disk, for
+        drills and tests, without filling a real file system. Returns the cap.
+        """
+        async with self._write_lock:
+            try:
+                if self._uncapped_pages is None:
+                    self._uncapped_pages = await self._scalar(self._db, "PRAGMA max_page_count")
+                if headroom is None:
+                    pages = await self._scalar(
+                        self._db, f"PRAGMA max_page_count = {int(self._uncapped_pages)}"
+                    )
+                else:
+                    current = await self._scalar(self._db, "PRAGMA page_count")
+                    pages = await self._scalar(
+                        self._db, f"PRAGMA max_page_count = {int(current) + max(headroom, 0)}"
+                    )
+            except sqlite3.Error as error:
+                raise _friendly(self.path, error) from None
+        return int(pages)
 
     def _new_event(
         self,

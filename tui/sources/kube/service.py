@@ -80,6 +80,13 @@ class KubeService:
                 self._clients[context] = found
             return found
 
+    def forget_client(self, context: str, stale: KubeClient) -> None:
+        """Drop `stale` (its credentials were refused) so the next `client(context)` reads
+        the kubeconfig again. Not closed: other threads may be finishing a call on it."""
+        with self._client_lock:
+            if self._clients.get(context) is stale:
+                del self._clients[context]
+
     # -- scopes ------------------------------------------------------------------------
 
     def scopes(self) -> list[Scope]:
@@ -93,8 +100,9 @@ class KubeService:
     def start(self) -> None:
         for scope in self.scopes():
             watch = ResourceWatch(
-                lambda context=scope.context: self.client(context), scope, self.cache, self._stop
-            )
+                lambda context=scope.context: self.client(context), scope, self.cache, self._stop,
+                forget=lambda stale, context=scope.context: self.forget_client(context, stale),
+            )  # fmt: skip
             self._watches.append(watch)
             watch.start()
         for context in self.contexts:

@@ -23,6 +23,8 @@ Obj = dict[str, Any]
 PAGE = 500
 WATCH_SECONDS = 300  # the server ends each watch after this; we resume at once
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+# A request unanswered this long is said on the pane: a hung API server looks "live".
+SLOW_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,7 @@ class Scope:
 @dataclass(frozen=True, slots=True)
 class WatchState:
     scope: Scope
-    status: str  # connecting, live, reconnecting, forbidden, unauthorized, error
+    status: str  # connecting, live, slow, reconnecting, forbidden, unauthorized, error
     message: str = ""
     retry_at: float | None = None  # time.monotonic() of the next attempt
     reason: str = ""  # the failure's KubeError kind: "notfound" is an API not installed
@@ -109,6 +111,34 @@ def slim(obj: Obj) -> Obj:
     return obj
 
 
+class SlowAnswer:
+    """Around one blocking request: calls `say` if it has no answer after SLOW_SECONDS
+    (from a timer thread), never after the block ends; `said` tells whether it did."""
+
+    def __init__(self, say: Callable[[], None], seconds: float = SLOW_SECONDS) -> None:
+        self._say = say
+        self._lock = threading.Lock()
+        self._done = False
+        self.said = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def _fire(self) -> None:
+        with self._lock:
+            if not self._done:
+                self.said = True
+                self._say()
+
+    def __enter__(self) -> SlowAnswer:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+
+
 class ResourceWatch:
     def __init__(
         self,
@@ -118,8 +148,12 @@ class ResourceWatch:
         stop: threading.Event,
         *,
         sleep: Callable[[float], bool] | None = None,
+        forget: Callable[[KubeClient], None] | None = None,
     ) -> None:
         self._client_factory = client
+        # Called with a client whose credentials were refused (401), so the next
+        # `client()` reads the kubeconfig again: tokens get rotated under us.
+        self._forget = forget
         self.scope = scope
         self._sink = sink
         self._stop = stop
@@ -142,13 +176,17 @@ class ResourceWatch:
         failures = 0
         version: str | None = None
         client: KubeClient | None = None
+        listed = False
         self._sink.state(WatchState(self.scope, "connecting"))
         while not self._stop.is_set():
             try:
                 if client is None:
                     client = self._client_factory()
                 if version is None:
-                    version = self._list(client)
+                    # Before the first answer it is still "connecting", only slowly.
+                    with self._slow("list", "slow" if listed else "connecting"):
+                        version = self._list(client)
+                    listed = True
                     self._sink.state(WatchState(self.scope, "live"))
                     failures = 0
                 version = self._watch(client, version, reconnected=failures > 0)
@@ -161,9 +199,17 @@ class ResourceWatch:
                     self._sink.state(WatchState(self.scope, "error", error.message))
                     return
                 delay = BACKOFF[min(failures, len(BACKOFF) - 1)]
-                if error.kind in ("forbidden", "unauthorized", "notfound"):
+                if error.kind in ("forbidden", "notfound") or (
+                    error.kind == "unauthorized" and failures > 0
+                ):
                     # Permissions and missing APIs change slowly: retry at the slow end.
                     delay = BACKOFF[-1]
+                if error.kind == "unauthorized" and client is not None:
+                    # A refused token may have been rotated in the kubeconfig: the next
+                    # attempt (soon, the first time) reloads the credentials.
+                    if self._forget is not None:
+                        self._forget(client)
+                    client = None
                 failures += 1
                 status = {"forbidden": "forbidden", "unauthorized": "unauthorized"}.get(
                     error.kind, "reconnecting"
@@ -177,6 +223,10 @@ class ResourceWatch:
                     break
                 if status != "reconnecting":
                     version = None
+
+    def _slow(self, what: str, status: str = "slow") -> SlowAnswer:
+        message = f"no answer to the {what} after {SLOW_SECONDS:g} s"
+        return SlowAnswer(lambda: self._sink.state(WatchState(self.scope, status, message)))
 
     def _list(self, client: KubeClient) -> str:
         items: list[Obj] = []
@@ -198,8 +248,9 @@ class ResourceWatch:
             "allowWatchBookmarks": "true",
             "timeoutSeconds": WATCH_SECONDS,
         }
-        stream = client.lines(self._path, query)
-        if reconnected:  # resumed from the last version seen: nothing was missed
+        with self._slow("watch") as slow:
+            stream = client.lines(self._path, query)
+        if reconnected or slow.said:  # resumed from the last version seen: nothing missed
             self._sink.state(WatchState(self.scope, "live"))
         for line in stream:
             if self._stop.is_set():
