@@ -25,7 +25,7 @@ from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
 
-from tui import redact
+from tui import screen_redaction
 from tui.banner_contexts import banner_contexts
 from tui.config import Settings
 from tui.identity import current_actor
@@ -45,7 +45,6 @@ from tui.present import PRESENT_THEME, Presentation
 from tui.safetext import one_line
 from tui.screens.console import PANE_ORDER, ConsoleScreen
 from tui.sixteen_colours import use_sixteen_colour_theme
-from tui.sources.thresholds import Crossing, ThresholdTracker
 from tui.timeline.model import (
     Event,
     EventKind,
@@ -74,6 +73,7 @@ if TYPE_CHECKING:
     from tui.process_flow import ProcessFlow
     from tui.runbook_flow import RunbookFlow
     from tui.sources.kube.model import Delta, Transition
+    from tui.sources.thresholds import Crossing
     from widgets.container_requests import (
         ContainerActionRequested,
         ContainerInspectRequested,
@@ -147,7 +147,7 @@ class WarRoomApp(App[None]):
         # Redaction (X, --redact, redaction.enabled): a switch of the view (tui/redact.py).
         # Set here, so a console never inherits the state of one before it in the process.
         start_redacted = redacting or settings.redaction.enabled
-        redact.set_screen(redact.Redactor(settings.redaction.patterns) if start_redacted else None)
+        screen_redaction.set_screen(self._redactor(settings) if start_redacted else None)
         self.settings = settings
         self.db_path = db_path
         # Viewer mode (warroom serve): nothing is recorded or changed (tui/view_only.py).
@@ -297,7 +297,7 @@ class WarRoomApp(App[None]):
         self._start_kube()
 
     async def on_unmount(self) -> None:
-        redact.set_screen(None)
+        screen_redaction.set_screen(None)
         self.logs_flow.stop()
         self.docker_flow.stop()
         self.runbook_flow.stop()
@@ -390,6 +390,8 @@ class WarRoomApp(App[None]):
                 pass
 
     async def _sample_host(self) -> None:
+        from tui.sources.thresholds import ThresholdTracker
+
         host = self.settings.host
         pane = self.console_screen.pane("host")
         history: dict[str, deque[float]] = {
@@ -815,7 +817,7 @@ class WarRoomApp(App[None]):
 
     @property
     def redacting(self) -> bool:
-        return redact.screen is not None
+        return screen_redaction.screen is not None
 
     def set_redaction(self, enabled: bool) -> None:
         """Mask secrets on screen (or stop), and draw again what every pane and open
@@ -823,13 +825,19 @@ class WarRoomApp(App[None]):
         `redaction_changed` method."""
         if enabled == self.redacting:
             return
-        redactor = redact.Redactor(self.settings.redaction.patterns) if enabled else None
-        redact.set_screen(redactor)
+        screen_redaction.set_screen(self._redactor(self.settings) if enabled else None)
         for screen in self.screen_stack:
             for node in (*screen.query("*"), screen):
                 redraw = getattr(node, "redaction_changed", None)
                 if callable(redraw):
                     redraw()
+
+    @staticmethod
+    def _redactor(settings: Settings) -> Any:
+        # The patterns compile when redaction is first turned on, not at start.
+        from tui.redact import Redactor
+
+        return Redactor(settings.redaction.patterns)
 
     def action_toggle_redaction(self) -> None:
         self.set_redaction(not self.redacting)
@@ -841,7 +849,8 @@ class WarRoomApp(App[None]):
 
     def notify(self, message: str, *, title: str = "", markup: bool = True, **options: Any) -> None:
         # Notifications carry names and errors from outside: masked like the panes.
-        shown, shown_title = redact.on_screen(message), redact.on_screen(title)
+        on_screen = screen_redaction.on_screen
+        shown, shown_title = on_screen(message), on_screen(title)
         if (shown, shown_title) != (message, title):
             markup = False  # a mask may have cut a markup tag in two
         super().notify(shown, title=shown_title, markup=markup, **options)

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from tui.probe_settings import ProbeSettings, validate_probes
 from tui.process_settings import ProcessSettings, validate_process
 from tui.readfile import UnreadableFile, read_bytes
@@ -32,10 +30,14 @@ class ConfigError(Exception):
 
 
 def default_config_path() -> Path:
+    import platformdirs  # loaded when a default path is asked for
+
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
 def default_incidents_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME)) / "incidents"
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +197,8 @@ def check_keymap(remaps: Mapping[str, str], scopes: Iterable[Any], origin: str) 
     known = {binding.id for scope in scopes for binding in scope.bindings if binding.id}
     for binding_id in remaps:
         if binding_id not in known:
+            from difflib import get_close_matches  # only to suggest a fix
+
             close = get_close_matches(binding_id, sorted(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise KeyMapError(

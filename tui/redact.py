@@ -10,8 +10,8 @@ with MASK and keeps what is around it readable:
     Authorization: Bearer eyJhbGciOi…   ->  Authorization: Bearer ‹redacted›
 
 Redaction is a view concern: the incident file keeps the truth, and text is
-never redacted before it is recorded. `screen` holds the redactor the console
-uses while redaction is on (None while off); the display helpers in
+never redacted before it is recorded. tui/screen_redaction.py holds the redactor
+the console uses while redaction is on (None while off); the display helpers in
 tui/safetext.py consult it, so every pane follows one switch.
 
 Placeholders are left alone, because masking them hides nothing and makes a
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 MASK = "‹redacted›"
@@ -166,14 +167,19 @@ def is_placeholder(value: str) -> bool:
     return not value.strip() or _PLACEHOLDER.match(value.strip()) is not None
 
 
+@cache
+def _combined() -> re.Pattern[str]:
+    # Compiled on first use, not at import: the console imports this module before
+    # its first frame, and most consoles never redact.
+    return re.compile(_BUILTIN.replace("@KEY@", _KEY), re.VERBOSE)
+
+
 class Redactor:
     """Masks secrets in text; `extra` are regexes from configuration.
 
     An extra pattern with groups masks only what its first group matched (so the
     key in front can stay readable); without groups it masks the whole match.
     """
-
-    _combined = re.compile(_BUILTIN.replace("@KEY@", _KEY), re.VERBOSE)
 
     def __init__(self, extra: Iterable[str] = ()) -> None:
         self.extra = compile_patterns(extra)
@@ -184,7 +190,7 @@ class Redactor:
             return text
         lowered = text.lower()
         if any(trigger in lowered for trigger in _TRIGGERS):
-            text = self._combined.sub(_replace, text)
+            text = _combined().sub(_replace, text)
             if "mysql" in lowered or "mariadb" in lowered:
                 text = _MYSQL.sub(_replace_mysql, text)
             if "secret" in lowered and _SECRET_KIND.search(text):
@@ -380,22 +386,3 @@ def _replace_json_entry(entry: re.Match[str]) -> str:
     if is_placeholder(entry["value"]):
         return entry.group()
     return entry["head"] + MASK + '"'
-
-
-# The redactor the screen uses while redaction is on; None while it is off. Set by
-# the console (WarRoomApp.set_redaction); read by tui/safetext.py's display helpers.
-screen: Redactor | None = None
-# Bumped on every change, so caches of rendered text can key on it.
-screen_generation = 0
-
-
-def set_screen(redactor: Redactor | None) -> None:
-    global screen, screen_generation
-    screen = redactor
-    screen_generation += 1
-
-
-def on_screen(text: str) -> str:
-    """`text` as the screen may show it: redacted while redaction is on."""
-    redactor = screen
-    return text if redactor is None else redactor.redact(text)

@@ -19,7 +19,7 @@ import re
 
 from rich.text import Text
 
-from tui.redact import on_screen
+from tui.screen_redaction import on_screen
 
 # C0 controls except tab and newline, DEL, and C1 controls (0x80-0x9f, which
 # include the 8-bit CSI and OSC introducers some terminals still honour).

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.process_timers import TimerView
 from tui.safetext import one_line
 from tui.timeline.model import IncidentState, Severity, Status
-from tui.timeline.process import roles_line
 from widgets.context_labels import ContextLabel, render_labels
 from widgets.format import duration, short_duration
+
+if TYPE_CHECKING:
+    # The process clocks come with the first banner refresh, after the first frame.
+    from tui.process_timers import TimerView
 
 SEVERITY_STYLES: dict[Severity, str] = {
     Severity.P0: "bold white on red",
@@ -165,6 +168,8 @@ def process_text(view: TimerView, *, compact: bool = False) -> Text:
         text.append(f"  {label}", "bold white on red")
     # Compact: the commander only (the room's first question: who runs this?).
     shown = {"commander": view.roles.get("commander", ())} if compact else view.roles
+    from tui.timeline.process import roles_line  # loaded with the process clocks
+
     roles = roles_line(shown, short=True)
     if roles:
         text.append(f"  {one_line(roles, max_chars=40 if compact else 80)}", "cyan")

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui import redact
+from tui import screen_redaction
 from widgets.help_names import key_name
 
 # Said first on the bar while secrets are masked on screen (tui/redact.py).
@@ -40,7 +40,7 @@ class KeyBar(Static):
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
         line = Text(no_wrap=True, overflow="ellipsis")
-        if redact.screen is not None:
+        if screen_redaction.screen is not None:
             line.append(REDACTED_MARK, "bold reverse magenta")
             line.append(" ")
         seen: set[str] = set()

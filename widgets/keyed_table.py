@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
@@ -46,6 +47,16 @@ def keyed(text: Text, row_key: str) -> KeyedText:
     )
     copy.row_key = row_key
     return copy
+
+
+def _stamp(lines: list[list[Segment]], row: int, column: int) -> list[list[Segment]]:
+    """Rendered cell lines with their position (the meta a mouse click reads) replaced."""
+    place = Style.from_meta({"row": row, "column": column})
+    return [
+        [Segment(text, place if style is None else style + place, control)
+         for text, style, control in line]
+        for line in lines
+    ]  # fmt: skip
 
 
 def same(a: object, b: Text) -> bool:
@@ -95,7 +106,9 @@ class KeyedTable(DataTable[Text]):
         self._line_cache.maxsize = 200
         self._cell_render_cache.maxsize = 2000
         # Rendered cells that outlive DataTable's own cache: see `_render_cell`.
-        self._lasting_cells: LRUCache[tuple[Any, ...], tuple[object, Any]] = LRUCache(2000)
+        self._lasting_cells: LRUCache[tuple[Any, ...], tuple[object, tuple[int, int], Any]] = (
+            LRUCache(2000)
+        )
 
     def on_mount(self) -> None:
         self.set_columns(self.column_spec)
@@ -269,15 +282,18 @@ class KeyedTable(DataTable[Text]):
         cursor: bool = False,
         hover: bool = False,
     ) -> Any:
-        """DataTable's cell rendering, cached across table updates.
+        """DataTable's cell rendering, cached across table updates and row moves.
 
         DataTable keys its rendered cells on a counter that every update bumps, so
         after each flush (a few changed cells among 5,000 rows) the next frame
-        renders every visible cell again: the keypress that lands then waits
-        ~25 ms. A rendered cell depends only on the cell's value, its row position
-        (stamped into the segments for mouse clicks), width and highlight state, so
-        this cache keys on exactly those and checks the value by identity:
-        `update_cell` stores a new object, which misses.
+        renders every visible cell again, and a pod that moves to the top shifts
+        every row below it: the keypress that lands then waits ~25 ms. A rendered
+        cell depends only on the cell's value, its width and highlight state, and
+        on its position, which DataTable stamps into the segments (for mouse
+        clicks). So this cache keys on the row, not its position, checks the value
+        by identity (`update_cell` stores a new object, which misses) and, when
+        the row has moved, stamps the new position into the cached segments:
+        far cheaper than rendering the cell again.
         """
         if row_index < 0 or column_index < 0:  # the header and row labels
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
@@ -285,14 +301,18 @@ class KeyedTable(DataTable[Text]):
         column_key = self._column_locations.get_key(column_index)
         value = self._data[row_key][column_key]
         key = (
-            row_key, column_key, row_index, base_style, width, cursor, hover,
+            row_key, column_key, base_style, width, cursor, hover,
             self.show_cursor, self._show_hover_cursor, self._pseudo_class_state,
         )  # fmt: skip
         cached = self._lasting_cells.get(key)
         if cached is not None and cached[0] is value:
-            return cached[1]
+            stamped_at, lines = cached[1], cached[2]
+            if stamped_at != (row_index, column_index):
+                lines = _stamp(lines, row_index, column_index)
+                self._lasting_cells[key] = (value, (row_index, column_index), lines)
+            return lines
         lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        self._lasting_cells[key] = (value, lines)
+        self._lasting_cells[key] = (value, (row_index, column_index), lines)
         return lines
 
     def _clear_caches(self) -> None:

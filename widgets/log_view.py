@@ -42,7 +42,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui import redact
+from tui import screen_redaction
 from tui.sources.log_model import Level, LogLine
 from widgets.log_buffer import LogBuffer
 from widgets.log_filter import highlight_spans
@@ -100,7 +100,7 @@ def shown_text(line: LogLine, text: str | None = None) -> tuple[str, str]:
 
     `text` is the line's text as the screen may show it (secrets masked), when the
     caller has it already."""
-    text = redact.on_screen(line.text) if text is None else text
+    text = screen_redaction.on_screen(line.text) if text is None else text
     extra = max(0, len(text) - MAX_SHOWN_CHARS)
     if extra:
         text = text[:MAX_SHOWN_CHARS]
@@ -324,7 +324,12 @@ class LogView(ScrollView, can_focus=True):
 
     def _set_layout(self) -> None:
         """Note what every line's rows depend on: wrapped row counts and cached rows follow."""
-        rows_layout = (self.size.width, self.wrap, self.prefix_width, redact.screen_generation)
+        rows_layout = (
+            self.size.width,
+            self.wrap,
+            self.prefix_width,
+            screen_redaction.screen_generation,
+        )
         if rows_layout != self._rows_layout:
             self._rows_layout = rows_layout
             self._rows.invalidate()
@@ -343,7 +348,7 @@ class LogView(ScrollView, can_focus=True):
         width = self.content_width
         rows = []
         for line in lines:
-            text = redact.on_screen(line.text)
+            text = screen_redaction.on_screen(line.text)
             if text.isascii() and not line.cut and len(text) <= MAX_SHOWN_CHARS:
                 rows.append(1 if len(text) <= width else -(-len(text) // width))
                 continue
@@ -676,10 +681,12 @@ class LogView(ScrollView, can_focus=True):
             if more > 0:
                 dumped = [*dumped[:MAX_JSON_ROWS], f"… {more} more lines"]
             return [
-                self._content(scrub(redact.on_screen(row)), "", level, None, json_keys=True)
+                self._content(
+                    scrub(screen_redaction.on_screen(row)), "", level, None, json_keys=True
+                )
                 for row in dumped
             ]
-        text = redact.on_screen(line.text)
+        text = screen_redaction.on_screen(line.text)
         shown, suffix = shown_text(line, text)
         is_json = json_object(line.text) is not None
         # A masked secret moves the text after it: the source's colour spans would not fit.

@@ -15,8 +15,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Log, Static
 
-from tui.redact import on_screen
 from tui.safetext import screen_line
+from tui.screen_redaction import on_screen
 from tui.sources.log_model import LogFeed
 
 # Lines kept on screen; the whole output is in the Logs pane and its hash in the timeline.

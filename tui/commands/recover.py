@@ -14,7 +14,6 @@ from pathlib import Path
 
 from tui.commands.errors import UsageError
 from tui.safetext import one_line
-from tui.timeline.pending import import_recovery, read_recovery
 from tui.timeline.store import TimelineStore
 
 
@@ -39,6 +38,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 async def recover_events(args: argparse.Namespace) -> int:
+    # Loaded when a recovery runs: the console's start-up imports every command's module.
+    from tui.timeline.pending import import_recovery, read_recovery
+
     source: Path = args.path.expanduser()
     if not source.is_file():
         raise UsageError(f"{source}: no such recovery file")

@@ -8,10 +8,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.safetext import one_line
 from tui.timeline.reader import TimelineReader
-from tui.timeline.verify import VerifyReport, verify_file
+
+if TYPE_CHECKING:
+    from tui.timeline.verify import VerifyReport
 
 EXIT_TAMPERED = 1
 SHOWN_PROBLEMS = 10
@@ -33,6 +36,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tui.timeline.verify import verify_file  # loaded when a verify runs
+
     path: Path = args.path.expanduser()
     with TimelineReader(path) as reader:
         report = verify_file(reader)

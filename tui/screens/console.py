@@ -8,18 +8,23 @@ palette.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Tab, Tabs
 
 from widgets.banner import IncidentBanner
 from widgets.key_bar import KeyBar
 from widgets.pane import Pane
 from widgets.pending_pane import PendingPane
+
+if TYPE_CHECKING:
+    # The tab bar loads only on a small terminal.
+    from textual.widgets import Tabs
 
 # Below this size six panes are unreadable: show one pane at a time, with tabs.
 NARROW_WIDTH = 120
@@ -135,6 +140,8 @@ class ConsoleScreen(Screen[None]):
 
     def _make_tabs(self) -> Tabs:
         # Built only when the terminal is small: a wide console never pays for it.
+        from textual.widgets import Tab, Tabs
+
         return Tabs(
             *(Tab(f"{n} {self._title_of(pane_id)}", id=f"tab-{pane_id}")
               for n, pane_id in enumerate(PANE_ORDER, start=1)),
@@ -266,6 +273,8 @@ class ConsoleScreen(Screen[None]):
         found = self.query("#pane-tabs")
         if not found:
             return
+        from textual.widgets import Tabs  # loaded already: the tab bar exists
+
         tabs = found.first(Tabs)
         # Setting `active` posts TabActivated; that echo must not move focus again.
         with tabs.prevent(Tabs.TabActivated):
@@ -318,7 +327,7 @@ class ConsoleScreen(Screen[None]):
         self.pane_one = pane_id
         shown.remove_class("-swapped-out")
         hidden.add_class("-swapped-out")
-        for tab in self.query("#tab-pods").results(Tab):
-            tab.label = f"1 {shown.title}"
+        for tab in self.query("#tab-pods"):  # the Tab of pane 1, on a small terminal
+            tab.label = f"1 {shown.title}"  # type: ignore[attr-defined]
         if self.active_pane_id == hidden.id:
             self.activate_pane(pane_id)
