@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -81,16 +81,23 @@ class Demo:
     db: Path
     home: Path
     live: dict[str, bool]
+    drill: TerminalProcess | None = None  # the drill's own process, when apart
 
     @property
     def process(self) -> psutil.Process:
         return psutil.Process(self.terminal.pid)
+
+    @property
+    def drill_process(self) -> psutil.Process | None:
+        return None if self.drill is None else psutil.Process(self.drill.pid)
 
     def idle_for(self, seconds: float) -> None:
         """Keep reading what the console draws (a terminal would) for `seconds`."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             self.terminal.pump(min(0.5, max(deadline - time.monotonic(), 0)))
+            if self.drill is not None:
+                self.drill.pump(0)  # its output read too: a full pty would stall it
         self.terminal.check_running("the demo")
         # The screen is not kept: a long run would otherwise hold every frame ever drawn.
         self.terminal.output.clear()
@@ -149,13 +156,24 @@ def _open_runbook(screen: Screen, attempts: int = 3) -> bool:
 
 
 @contextmanager
-def running_demo(home: Path) -> Iterator[Demo]:
-    """`warroom demo` with every pane live; the console is killed on leaving."""
+def running_demo(home: Path, *, drill_apart: bool = False) -> Iterator[Demo]:
+    """`warroom demo` with every pane live; the console is killed on leaving.
+
+    With `drill_apart`, the drill runs as `warroom sim serve` in its own process and
+    the console connects to it as to any cluster (what `warroom demo` does in one
+    process): the console's own figures, with the drill's process in `Demo.drill`.
+    """
     db = home / "demo.db"
-    with health_server() as probe_url:
+    with health_server() as probe_url, ExitStack() as stack:
         env = {key: value for key, value in _environment(home).items() if key.startswith("XDG_")}
         argv = [sys.executable, "-m", "tui", "demo", "--scenario", SCENARIO,
                 "--db", str(db), "--probe", probe_url]  # fmt: skip
+        drill = None
+        if drill_apart:
+            drill, kubeconfig = stack.enter_context(_served_drill(home))
+            argv = [sys.executable, "-m", "tui", "--title", f"drill: {SCENARIO}", "--db", str(db),
+                    "--probe", probe_url, "--kubeconfig", str(kubeconfig),
+                    "--context", "warroom-drill", "-A"]  # fmt: skip
         terminal = spawn(argv, size=SIZE, env=env, cwd=str(ROOT))
         try:
             if terminal.read_until(WARROOM_FRAME, timeout=60) is None:
@@ -172,9 +190,24 @@ def running_demo(home: Path) -> Iterator[Demo]:
             for pane in ("host", "timeline"):
                 live[pane] = screen.shows(LIVE_MARKS[pane], within=10)
             terminal.output.clear()
-            yield Demo(terminal=terminal, db=db, home=home, live=live)
+            yield Demo(terminal=terminal, db=db, home=home, live=live, drill=drill)
         finally:
             terminal.kill()
+
+
+@contextmanager
+def _served_drill(home: Path) -> Iterator[tuple[TerminalProcess, Path]]:
+    """`warroom sim serve` of the scenario in its own process, and its kubeconfig."""
+    kubeconfig = home / "drill-kubeconfig"
+    argv = [sys.executable, "-m", "tui", "sim", "serve", "--scenario", SCENARIO,
+            "--kubeconfig-out", str(kubeconfig)]  # fmt: skip
+    terminal = spawn(argv, cwd=str(ROOT), env={"XDG_STATE_HOME": str(home / "drill-state")})
+    try:
+        if terminal.read_until([b"try: KUBECONFIG="], timeout=60) is None:
+            raise RuntimeError(bytes(terminal.output[-300:]).decode(errors="replace"))
+        yield terminal, kubeconfig
+    finally:
+        terminal.kill()
 
 
 def _cpu_seconds(process: psutil.Process) -> float:

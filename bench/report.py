@@ -134,7 +134,7 @@ ROWS: list[Row] = [
     Row("review", "… export md (warroom export, whole process)", lambda r: r["export_md_s"],
         " s"),
     Row("review", "… export json (whole process)", lambda r: r["export_json_s"], " s"),
-    Row("soak", "Soak, every pane live: panes seen live",
+    Row("soak", "Soak, every pane live (the console; the drill apart): panes seen live",
         lambda r: f"{sum(r['panes_live'].values())} of {len(r['panes_live'])}",
         check=lambda r: all(r["panes_live"].values()), check_text="all"),
     Row("soak", "… minutes", lambda r: r["minutes"]),
@@ -151,6 +151,9 @@ ROWS: list[Row] = [
     Row("soak", "… CPU of the first / last sample",
         lambda r: f"{r['cpu_percent_of_one_core']['start']} / "
         f"{r['cpu_percent_of_one_core']['end']}{CORE}"),
+    Row("soak", "… the drill's own process (apart): RSS start / end, slope",
+        lambda r: f"{r['drill_rss_mb']['start']} / {r['drill_rss_mb']['end']} MB, "
+        f"{r['drill_rss_mb']['slope_per_hour']} MB/h"),
 ]  # fmt: skip
 
 HEADER = ("group", "figure", "value", "target", "met", "peer", "peer's value")

@@ -1,10 +1,11 @@
-"""The soak: `warroom demo` with every pane live for a long run; do RSS and CPU stay flat?
+"""The soak: the demo with every pane live for a long run; do RSS and CPU stay flat?
 
-`python -m bench --soak [MINUTES]` (30 by default). The demo runs as in the
+`python -m bench --soak [MINUTES]` (30 by default). The console runs as in the
 idle figure (bench/demo.py: Pods on the drill, Logs following a crash-looping
-pod, a runbook open, Host, the Ingress pane's probes) and a note a minute
-arrives from `warroom note`, so the Timeline keeps growing. Every 10 s the
-demo process's RSS and its CPU over those 10 s are sampled. The verdict is the
+pod, a runbook open, Host, the Ingress pane's probes), with the drill in its own
+process (`warroom sim serve`), and a note a minute arrives from `warroom note`,
+so the Timeline keeps growing. Every 10 s the console process's RSS and its CPU
+over those 10 s are sampled, and the drill's RSS beside them. The verdict is the
 least-squares slope of each against the soak targets: a leak shows as RSS that
 keeps climbing, work piling up as CPU that does. The slope over the whole run is
 reported, and the verdict is taken on the second half: the first minutes are
@@ -58,7 +59,13 @@ def _summary(hours: list[float], values: list[float], unit_target: str) -> dict[
 def soak(minutes: float = 30.0) -> dict[str, object]:
     samples: list[dict[str, float]] = []
     notes = 0
-    with tempfile.TemporaryDirectory(prefix="wr-soak-") as tmp, running_demo(Path(tmp)) as demo:
+    # The drill apart, in its own process: the console's figures are then the console's
+    # alone (the drill keeps up to 50,000 changes of watch history, which in one
+    # process would read as the console growing). The drill's RSS is sampled beside.
+    with (
+        tempfile.TemporaryDirectory(prefix="wr-soak-") as tmp,
+        running_demo(Path(tmp), drill_apart=True) as demo,
+    ):
         demo.idle_for(SETTLE_SECONDS)
         process = demo.process
         times = process.cpu_times()
@@ -74,10 +81,12 @@ def soak(minutes: float = 30.0) -> dict[str, object]:
             now = time.monotonic()
             times = process.cpu_times()
             cpu_now = times.user + times.system
+            drill = demo.drill_process
             samples.append({
                 "minute": round((now - started) / 60, 2),
                 "rss_mb": round(process.memory_info().rss / 1024**2, 2),
                 "cpu_percent": round((cpu_now - cpu_before) / (now - last) * 100, 2),
+                "drill_rss_mb": round(drill.memory_info().rss / 1024**2, 2) if drill else 0.0,
             })  # fmt: skip
             print(f"bench: soak {samples[-1]}", file=sys.stderr, flush=True)
             cpu_before, last = cpu_now, now
@@ -85,6 +94,7 @@ def soak(minutes: float = 30.0) -> dict[str, object]:
     hours = [s["minute"] / 60 for s in samples]
     rss = _summary(hours, [s["rss_mb"] for s in samples], "soak_rss_mb_per_hour")
     cpu = _summary(hours, [s["cpu_percent"] for s in samples], "soak_cpu_points_per_hour")
+    drill_rss = [s["drill_rss_mb"] for s in samples]
     return {
         "scenario": SCENARIO,
         "minutes": minutes,
@@ -93,6 +103,11 @@ def soak(minutes: float = 30.0) -> dict[str, object]:
         "notes_added": notes,
         "rss_mb": rss,
         "cpu_percent_of_one_core": cpu,
+        "drill_rss_mb": {
+            "start": drill_rss[0],
+            "end": drill_rss[-1],
+            "slope_per_hour": round(slope_per_hour(hours, drill_rss), 2),
+        },
         "flat": rss["verdict"] == "flat" and cpu["verdict"] == "flat",
         "samples": samples,
     }
