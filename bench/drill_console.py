@@ -32,6 +32,7 @@ from typing import Any
 import psutil
 
 from bench.pods_pane import _percentiles
+from bench.screen import Screen
 from bench.startup import WARROOM_FRAME
 from bench.terminal import TerminalProcess, spawn
 from tui.sim.cluster import ClusterThread
@@ -43,12 +44,14 @@ PROBE_PREFIX = "aaa-probe"
 PODS_COUNTED = re.compile(rb"([\d,]+) pods \xc2\xb7")  # "5,016 pods · 5,016 Running"
 
 
-def _wait_drawn(terminal: TerminalProcess, text: bytes, within: float, since: int) -> bool:
+def _wait_shown(screen: Screen, text: str, within: float) -> bool:
+    # Read from a terminal emulator, not the raw bytes: Textual rewrites only the
+    # cells that changed, so "aaa-probe-9990" drawn over "aaa-probe-9991" is sent as "0".
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        if text in terminal.drawn(since):
+        if text in screen.text():
             return True
-        terminal.pump(0.02)
+        screen.terminal.pump(0.02)
     return False
 
 
@@ -117,6 +120,7 @@ def console(thread: ClusterThread, kubeconfig: Path, pods: int, rate: float,
             while time.monotonic() < settle:
                 terminal.pump(0.1)
             terminal.check_running("the console")
+            screen = Screen(terminal, SIZE)  # plays everything drawn so far
             process = psutil.Process(terminal.pid)
             worker = _churn_in_background(thread, rate, seconds)
             before, started = _cpu_seconds(process), time.monotonic()
@@ -125,14 +129,12 @@ def console(thread: ClusterThread, kubeconfig: Path, pods: int, rate: float,
             for index in range(int(seconds)):
                 # Counting down: the newest sorts first, above the ones before it.
                 name = f"{PROBE_PREFIX}-{9999 - index:04d}"
-                mark = len(terminal.output)
                 thread.call(lambda n=name: thread.cluster.world.apply(_probe_pod(n)))
                 created = time.monotonic()
-                if not _wait_drawn(terminal, name.encode(), within=10.0, since=mark):
+                if not _wait_shown(screen, name, within=10.0):
                     missed += 1
                 else:
                     currency.append(time.monotonic() - created)
-                terminal.output.clear()  # only what is drawn after this moment counts
                 while time.monotonic() < started + index + 1:
                     terminal.pump(0.05)
             worker.join()
