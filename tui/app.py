@@ -843,9 +843,12 @@ class WarRoomApp(App[None]):
         self.set_redaction(not self.redacting)
         key = self.binding_keys("console.redact")
         if self.redacting:
-            self.notify(f"Redaction on: secrets are masked on screen. {key} shows them again.")
+            self.notify(
+                f"Redaction on: secrets are masked on screen. {key} shows them again.",
+                markup=False,  # a remapped key may be any text
+            )
         else:
-            self.notify(f"Redaction off: secrets are shown. {key} masks them again.")
+            self.notify(f"Redaction off: secrets are shown. {key} masks them again.", markup=False)
 
     def notify(self, message: str, *, title: str = "", markup: bool = True, **options: Any) -> None:
         # Notifications carry names and errors from outside: masked like the panes.

@@ -119,11 +119,6 @@ class ContainersPane(FilterSortKeys, Pane):
     # -- parts ---------------------------------------------------------------------------
 
     @property
-    def status_text(self) -> str:
-        subtitle = self._border_subtitle
-        return subtitle.plain if subtitle is not None else ""
-
-    @property
     def message_text(self) -> str:
         """What the pane says when it has no table (no engine, connecting)."""
         return self._message.plain

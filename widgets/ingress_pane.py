@@ -144,11 +144,6 @@ class IngressPane(Pane):
     def focus_target(self) -> Widget:
         return self.ingresses.table if self.view == "ingresses" else self.probes.table
 
-    @property
-    def status_text(self) -> str:
-        subtitle = self._border_subtitle
-        return subtitle.plain if subtitle is not None else ""
-
     # -- messages from the app ---------------------------------------------------------
 
     def on_kube_updated(self, message: KubeUpdated) -> None:

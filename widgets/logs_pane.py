@@ -261,11 +261,6 @@ class LogsPane(Pane):
         return self._error
 
     @property
-    def status_text(self) -> str:
-        subtitle = self._border_subtitle
-        return subtitle.plain if subtitle is not None else ""
-
-    @property
     def line_text(self) -> str:
         """The status line inside the pane (filter, highlight, errors), as plain text."""
         return self._line().plain

@@ -43,6 +43,12 @@ class Pane(Vertical):
                 return widget
         return self
 
+    @property
+    def status_text(self) -> str:
+        """The border's subtitle (the pane's state), as plain text."""
+        subtitle = self._border_subtitle
+        return subtitle.plain if subtitle is not None else ""
+
     def set_status(self, text: str | Text) -> None:
         """A short state shown in the border (e.g. 'live', 'not connected').
 

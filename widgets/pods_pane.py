@@ -190,12 +190,6 @@ class PodsPane(FilterSortKeys, Pane):
     # -- parts -------------------------------------------------------------------------
 
     @property
-    def status_text(self) -> str:
-        """The border's subtitle, as plain text."""
-        subtitle = self._border_subtitle
-        return subtitle.plain if subtitle is not None else ""
-
-    @property
     def focus_target(self) -> Widget:
         if not self.connected:
             return self.query_one("#message-view", PaneMessage)

@@ -219,11 +219,6 @@ class RunbookPane(Pane):
         return self.rows[index]
 
     @property
-    def status_text(self) -> str:
-        subtitle = self._border_subtitle
-        return subtitle.plain if subtitle is not None else ""
-
-    @property
     def checked_count(self) -> int:
         if self.runbook is None:
             return 0
