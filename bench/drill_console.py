@@ -108,19 +108,20 @@ def console(thread: ClusterThread, kubeconfig: Path, pods: int, rate: float,
                 terminal.pump(0.1)
             if first_list is None:
                 raise RuntimeError("the Pods pane never listed every pod")
+            screen = Screen(terminal, SIZE)
             terminal.send(b"1")  # the Pods pane focused, as an operator watching it
             # Filtered to the probe pods, as an operator watching one app would: among
             # hundreds of crash-looping pods (which sort first) a new pod is otherwise
             # below the first screen, and "not drawn" would say nothing about currency.
             _pause(terminal, 0.5)
             terminal.send(b"/")
-            _pause(terminal, 0.3)
+            if not screen.shows("label=value", within=10):
+                raise RuntimeError("the Pods pane's filter field did not open")
             terminal.send(f"app={PROBE_PREFIX}\r".encode())
-            settle = time.monotonic() + 1
-            while time.monotonic() < settle:
-                terminal.pump(0.1)
+            if not screen.shows(f"filter: app={PROBE_PREFIX}", within=10):
+                raise RuntimeError("the Pods pane did not take the filter")
+            _pause(terminal, 1.0)
             terminal.check_running("the console")
-            screen = Screen(terminal, SIZE)  # plays everything drawn so far
             process = psutil.Process(terminal.pid)
             worker = _churn_in_background(thread, rate, seconds)
             before, started = _cpu_seconds(process), time.monotonic()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
@@ -413,3 +414,17 @@ def test_production_typed_confirmation_picture(snap_compare) -> None:  # type: i
         await pilot.press(*"ap")
 
     assert snap_compare(ScreenApp(screen), terminal_size=(80, 24), run_before=run)
+
+
+async def test_a_confirmation_ignores_keys_pressed_before_it_was_shown() -> None:
+    # A "y" typed ahead while the console was busy, handled only once the
+    # confirmation is up, must not answer it.
+    typed_ahead = events.Key("y", "y")
+    screen = ConfirmActionScreen(REF, "Restart?", "api restarts.", typed=False, production=False)
+    app = ScreenApp(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.post_message(typed_ahead)
+        await pilot.pause()
+        assert app.results == [] and app.screen is screen
+        await pilot.press("y")
+        assert app.results == [True]

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from rich.style import Style
+from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
@@ -274,6 +275,18 @@ async def test_slash_filters_with_includes_and_excludes_and_escape_clears() -> N
         await pilot.press("escape")
         assert len(shown(pane)) == 8
         assert pane.line_text == "" and not pane.filter.active
+
+
+async def test_a_filter_typed_ahead_goes_into_the_field() -> None:
+    # Keys queued at once (a busy console): after "/", "h" and "/" are text, not keys.
+    feed = LogFeed()
+    app = LogsApp(feed)
+    async with app.run_test(size=(100, 24)) as pilot:
+        pane = await started(pilot, feed, MIXED)
+        for key, character in [("slash", "/"), *((c, c) for c in "health"), ("slash", "/")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        assert pane.typing == "filter" and pane.query_one(Input).value == "health/"
 
 
 async def test_an_invalid_regex_is_shown_and_the_filter_stays() -> None:

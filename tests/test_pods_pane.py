@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.message import Message
 
@@ -247,6 +248,19 @@ async def test_filtered_view_follows_updates_and_escape_while_typing_clears() ->
         assert app.pane.pods.filter is None
         assert not app.pane.pods.filtering
         assert names(app.pane)[:2] == ["web-5d9c7b-aaaaa", "api-6b5a4c-ddddd"]
+
+
+async def test_a_filter_typed_ahead_goes_into_the_field_not_to_the_pane() -> None:
+    # Every key queued at once, as when the console is busy or text is pasted:
+    # "/" opens the field and the rest must land in it, not restart ("r") a pod.
+    app = PaneApp()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await started(pilot, Cluster())
+        for key, character in [("slash", "/"), *((c, c) for c in "ready"), ("enter", "\r")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert app.requests == []
+        assert app.pane.pods.filter is not None and app.pane.pods.filter.text == "ready"
 
 
 async def test_sort_cycles_columns_keeps_the_cursor_on_its_pod_and_reverses() -> None:
@@ -610,9 +624,17 @@ async def test_events_view_shows_warnings_newest_first_and_w_shows_all() -> None
             "BackOff",
             "Failed",
         ]
-        # The cursor stayed on the event it was on, wherever that went.
+        # The cursor was on the first row: it follows the head, the newest event.
         await pilot.press("y")
         assert isinstance(app.requests[-1], req.YamlRequested)
+        assert app.requests[-1].row.reason == "Unhealthy"  # type: ignore[attr-defined]
+        # A chosen event keeps the cursor, wherever newer events push it.
+        await pilot.press("down", "y")
+        assert app.requests[-1].row.reason == "BackOff"  # type: ignore[attr-defined]
+        newer = event("web-0", "web", reason="Killing", last_seen=T0 + timedelta(seconds=1))
+        await feed(pilot, cluster.delta([newer]))
+        assert table.get_row_at(0)[2].plain == "Killing"
+        await pilot.press("y")
         assert app.requests[-1].row.reason == "BackOff"  # type: ignore[attr-defined]
 
 

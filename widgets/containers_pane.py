@@ -68,7 +68,7 @@ class ContainersPane(FilterSortKeys, Pane):
                 tooltip="Start the selected container (docker start)"),
         Binding("K", "kill", "Kill", show=False, id="containers.kill",
                 tooltip="Kill the selected container (docker kill: SIGKILL, no grace period)"),
-        Binding("slash", "filter", "Filter", id="containers.filter",
+        Binding("slash", "filter", "Filter", id="containers.filter", priority=True,
                 tooltip="Filter: name, project=…, service=…, or a status (unhealthy, exited)"),
         Binding("escape", "clear_filter", "Clear filter", show=False,
                 id="containers.clear_filter", tooltip="Clear the container filter"),
@@ -218,6 +218,8 @@ class ContainersPane(FilterSortKeys, Pane):
         if action == "clear_filter":
             view = self.containers
             return view.filtering or view.filter is not None
+        if action == "filter" and self.containers.filtering:
+            return False  # typing in the field: "/" is a character
         if action == "service_restart":
             row = self.selected_row
             return row is None or bool(row.project)

@@ -37,13 +37,13 @@ class RowFilter(Protocol[Row]):  # type: ignore[misc]
 
 
 class FilteredTableView(Vertical, Generic[Row]):
+    # Which of the field and the two tables shows is set on the widgets themselves
+    # (`display`), not by a class on the view: a class change restyles the whole
+    # view, a few tens of milliseconds of the key that applies a filter.
     DEFAULT_CSS = """
     FilteredTableView > .view-summary { height: 1; padding: 0 1; }
     FilteredTableView > .view-filter { display: none; height: 1; border: none; padding: 0 1; }
-    FilteredTableView.-filtering > .view-filter { display: block; }
     FilteredTableView > .view-filtered { display: none; }
-    FilteredTableView.-filtered > .view-filtered { display: block; }
-    FilteredTableView.-filtered > .view-full { display: none; }
     """
 
     PREFIX: ClassVar[str]  # widget ids: PREFIX-summary, -filter, -table, -filtered
@@ -125,26 +125,30 @@ class FilteredTableView(Vertical, Generic[Row]):
     def open_filter(self) -> None:
         field = self.query_one(f"#{self.PREFIX}-filter", Input)
         field.value = self.filter.text if self.filter else ""
-        self.add_class("-filtering")
-        field.focus()
+        field.display = True
+        # Focused now, not at the next turn of the loop: what is typed right after
+        # the key, already queued behind it, goes into the field, not to the pane.
+        self.screen.set_focus(field)
 
     def close_filter(self) -> None:
-        self.remove_class("-filtering")
+        self.query_one(f"#{self.PREFIX}-filter", Input).display = False
         self.table.focus()
 
     @property
     def filtering(self) -> bool:
-        return self.has_class("-filtering")
+        return self.query_one(f"#{self.PREFIX}-filter", Input).display
 
     def set_filter(self, text: str) -> None:
-        selected = self.table.selected_key
+        # A chosen row stays chosen; a cursor following the head keeps following it.
+        selected = None if self.table.at_head else self.table.selected_key
         self.filter = self.parse(text)
         if self.filter is None:
             self.filtered.replace_all(())
             self.full.settle()
         else:
             self._fill_filtered()
-        self.set_class(self.filter is not None, "-filtered")
+        self.filtered.display = self.filter is not None
+        self.full.display = self.filter is None
         if selected is not None:
             self.table.select(selected)  # the same row stays selected, if it is shown
         self._show_summary()

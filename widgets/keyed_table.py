@@ -4,12 +4,19 @@ The Kubernetes views get many small changes a second against thousands of
 rows. `KeyedTable` adds a new row, rewrites only the cells whose text or style
 changed, removes a gone row, and re-sorts only when a row may have moved: a
 new row (added at the bottom), or a row whose sort key changed and no longer
-sits between its neighbours. The cursor stays on the row it was on, whatever
-moves around it.
+sits between its neighbours.
+
+The cursor stays on the row it was on, whatever moves around it, so an action
+never lands on a row the operator did not choose. The first row is the
+exception: a cursor there follows the head of the table, as `watch kubectl get
+pods` would, so that the worst or newest rows sorting in on top are in view
+rather than scrolled off by a cursor clinging to the row they pushed down.
 
 Rows are ordered by keys the owner computes from its data (not from the cells,
 which hold formatted text): the anchor column's cells are `KeyedText`, which
 knows its row, so `DataTable.sort` can look the order key up.
+
+Rendering (lines reused across updates and moves) is `LastingTable`'s.
 """
 
 from __future__ import annotations
@@ -17,14 +24,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
-from textual.cache import LRUCache
+from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.widgets import DataTable
+
+from widgets.lasting_table import LastingTable
 
 
 class KeyedText(Text):
@@ -49,25 +55,35 @@ def keyed(text: Text, row_key: str) -> KeyedText:
     return copy
 
 
-def _stamp(lines: list[list[Segment]], row: int, column: int) -> list[list[Segment]]:
-    """Rendered cell lines with their position (the meta a mouse click reads) replaced."""
-    place = Style.from_meta({"row": row, "column": column})
-    return [
-        [Segment(text, place if style is None else style + place, control)
-         for text, style, control in line]
-        for line in lines
-    ]  # fmt: skip
-
-
 def same(a: object, b: Text) -> bool:
     """Two cells that look identical (Text equality ignores the base style)."""
     return isinstance(a, Text) and a.plain == b.plain and a.style == b.style and a.spans == b.spans
 
 
-class KeyedTable(DataTable[Text]):
+class KeyedTable(LastingTable):
     DEFAULT_CSS = """
     KeyedTable { height: 1fr; }
     """
+    # Home and End go to the first and last row (DataTable's own scroll sideways),
+    # so the way back to following the head is one key.
+    BINDINGS = [
+        Binding(
+            "home",
+            "scroll_top",
+            "First row",
+            show=False,
+            id="table.first_row",
+            tooltip="Cursor to the first row, where it follows what sorts to the top",
+        ),
+        Binding(
+            "end",
+            "scroll_bottom",
+            "Last row",
+            show=False,
+            id="table.last_row",
+            tooltip="Cursor to the last row",
+        ),
+    ]
 
     class Edge(Message):
         """Up on the first row or down on the last: the owner may move focus on."""
@@ -97,18 +113,8 @@ class KeyedTable(DataTable[Text]):
         # The row the cursor is on, by key: remembered when the cursor moves, so
         # rows removed or sorted above it do not carry the cursor to another row.
         self._selected: str | None = None
-        # DataTable keeps rendered rows, cells and lines for up to 10,000 cells. A
-        # moved cursor or a changed cell makes most entries stale, yet they live on
-        # as hundreds of thousands of objects that every full garbage collection
-        # walks (90 ms pauses at 5,000 pods). A few screens' worth is all that pays.
-        self._row_render_cache.maxsize = 200
-        self._row_renderable_cache.maxsize = 200
-        self._line_cache.maxsize = 200
-        self._cell_render_cache.maxsize = 2000
-        # Rendered cells that outlive DataTable's own cache: see `_render_cell`.
-        self._lasting_cells: LRUCache[tuple[Any, ...], tuple[object, tuple[int, int], Any]] = (
-            LRUCache(2000)
-        )
+        # The cursor is on the first row: it stays there, whichever row that is.
+        self._at_head = True
 
     def on_mount(self) -> None:
         self.set_columns(self.column_spec)
@@ -181,11 +187,11 @@ class KeyedTable(DataTable[Text]):
     def replace_all(self, rows: Iterable[tuple[str, Mapping[str, Text], Any]]) -> None:
         """Show exactly these rows (a new filter): emptied and refilled in one go,
         since removing thousands of rows one by one costs far more."""
-        selected = self._selected
+        selected, at_head = self._selected, self._at_head
         self.clear()
         self._order.clear()
         self._moved.clear()
-        self._selected = selected
+        self._selected, self._at_head = selected, at_head
         for key, cells, order in rows:
             self.put(key, cells, order)
         self.settle()
@@ -252,16 +258,25 @@ class KeyedTable(DataTable[Text]):
     def selected_key(self) -> str | None:
         return self.key_at(self.cursor_row)
 
+    @property
+    def at_head(self) -> bool:
+        """The cursor is on the first row and follows whatever sorts there."""
+        return self._at_head
+
     def select(self, key: str) -> None:
-        """Put the cursor on the row of `key` (if shown)."""
+        """Put the cursor on the row of `key` (if shown); it stays with that row."""
         if key in self._order:
-            self._selected = key
             index = self.get_row_index(key)
             if index != self.cursor_row:
                 self.move_cursor(row=index)
+            self._selected, self._at_head = key, False
 
     def _restore_cursor(self) -> None:
-        if self._selected is not None and self._selected in self._order:
+        if self._at_head:
+            if self.cursor_row != 0:
+                self.move_cursor(row=0)
+            self._selected = self.key_at(0)
+        elif self._selected is not None and self._selected in self._order:
             self.select(self._selected)
         else:
             self._selected = self.selected_key
@@ -270,55 +285,7 @@ class KeyedTable(DataTable[Text]):
         super().watch_cursor_coordinate(old, new)
         if old != new:
             self._selected = self.key_at(new.row)
-
-    # -- rendering ---------------------------------------------------------------------
-
-    def _render_cell(
-        self,
-        row_index: int,
-        column_index: int,
-        base_style: Style,
-        width: int,
-        cursor: bool = False,
-        hover: bool = False,
-    ) -> Any:
-        """DataTable's cell rendering, cached across table updates and row moves.
-
-        DataTable keys its rendered cells on a counter that every update bumps, so
-        after each flush (a few changed cells among 5,000 rows) the next frame
-        renders every visible cell again, and a pod that moves to the top shifts
-        every row below it: the keypress that lands then waits ~25 ms. A rendered
-        cell depends only on the cell's value, its width and highlight state, and
-        on its position, which DataTable stamps into the segments (for mouse
-        clicks). So this cache keys on the row, not its position, checks the value
-        by identity (`update_cell` stores a new object, which misses) and, when
-        the row has moved, stamps the new position into the cached segments:
-        far cheaper than rendering the cell again.
-        """
-        if row_index < 0 or column_index < 0:  # the header and row labels
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        value = self._data[row_key][column_key]
-        key = (
-            row_key, column_key, base_style, width, cursor, hover,
-            self.show_cursor, self._show_hover_cursor, self._pseudo_class_state,
-        )  # fmt: skip
-        cached = self._lasting_cells.get(key)
-        if cached is not None and cached[0] is value:
-            stamped_at, lines = cached[1], cached[2]
-            if stamped_at != (row_index, column_index):
-                lines = _stamp(lines, row_index, column_index)
-                self._lasting_cells[key] = (value, (row_index, column_index), lines)
-            return lines
-        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        self._lasting_cells[key] = (value, (row_index, column_index), lines)
-        return lines
-
-    def _clear_caches(self) -> None:
-        # Styles, theme or columns changed: nothing rendered before still holds.
-        super()._clear_caches()
-        self._lasting_cells.clear()
+            self._at_head = new.row == 0
 
     # -- keys --------------------------------------------------------------------------
 

@@ -118,9 +118,10 @@ def suggested_name(title: str, when: datetime) -> str:
 
 class LogsPane(Pane):
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="logs.filter",
+        # Priority, like the Pods filter: keys typed right after go into the field.
+        Binding("slash", "filter", "Filter", id="logs.filter", priority=True,
                 tooltip="Filter lines: words or regexes, -word hides, @name picks a source"),
-        Binding("h", "highlight", "Highlight", id="logs.highlight",
+        Binding("h", "highlight", "Highlight", id="logs.highlight", priority=True,
                 tooltip="Mark matches of a regex in every line, hiding nothing"),
         Binding("L", "cycle_level", "Level", id="logs.level",
                 tooltip="Minimum level shown: all, info, warn, error"),
@@ -413,7 +414,7 @@ class LogsPane(Pane):
         field.placeholder = PLACEHOLDERS[mode]
         field.value = value
         self.add_class("-typing")
-        field.focus()
+        self.screen.set_focus(field)  # now: keys typed right after go into the field
         self.refresh_bindings()
 
     def _close_input(self) -> None:
@@ -482,6 +483,8 @@ class LogsPane(Pane):
                 or self._highlight
                 or self._error
             )
+        if action in ("filter", "highlight") and self._input_mode is not None:
+            return False  # typing in the field: "/" and "h" are characters
         if action == "save":
             return bool(len(self.buffer) or self._pending)
         if action in ("mark", "expand"):

@@ -122,7 +122,9 @@ class PodsPane(FilterSortKeys, Pane):
         Binding("ctrl+d", "delete_pod", "Delete pod", show=False, id="pods.delete",
                 tooltip="Delete the selected pod (its controller replaces it)"),
         Binding("y", "yaml", "YAML", id="pods.yaml", tooltip="The selected object as YAML"),
-        Binding("slash", "filter", "Filter", id="pods.filter",
+        # Priority: handled as the key arrives, so what is typed right after it goes
+        # into the field even when it was queued behind the "/" (filtered_table_view).
+        Binding("slash", "filter", "Filter", id="pods.filter", priority=True,
                 tooltip="Filter pods: name, label=value, or status (e.g. CrashLoopBackOff)"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="pods.clear_filter",
                 tooltip="Clear the pod filter"),
@@ -342,6 +344,8 @@ class PodsPane(FilterSortKeys, Pane):
             return True
         if action == "clear_filter":
             return self.view == "pods" and (self.pods.filtering or self.pods.filter is not None)
+        if action == "filter" and self.pods.filtering:
+            return False  # typing in the field: "/" is a character
         if self.view == "pods":
             return action in POD_ACTIONS
         if self.view == "events":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -61,9 +61,12 @@ def watching(
     namespaces: list[str | None] | None = None,
     settle_seconds: float = 120.0,
     metrics_seconds: float = 1.0,
+    **service_options: Any,
 ) -> Iterator[Watching]:
     info = read_kubeconfig(drill.kubeconfig)
-    service = KubeService(info, [context], namespaces or [None], metrics_seconds=metrics_seconds)
+    service = KubeService(
+        info, [context], namespaces or [None], metrics_seconds=metrics_seconds, **service_options
+    )
     service.start()
     try:
         yield Watching(service, KubeModel(settle_seconds=settle_seconds))

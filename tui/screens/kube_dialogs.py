@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from tui.safetext import cell, clean, plain
+from tui.screens.deliberate import DeliberateKeys
 from tui.screens.dialogs import dialog_css
 from tui.sources.kube.actions import ObjectRef, Revision
 from tui.sources.podstatus import human_duration
@@ -45,7 +46,7 @@ def object_table(ref: ObjectRef) -> Text:
     return text
 
 
-class ConfirmActionScreen(ModalScreen[bool]):
+class ConfirmActionScreen(DeliberateKeys, ModalScreen[bool]):
     """Names the object and what will happen; True only on an explicit yes.
 
     `typed`: the operator must type the object's name exactly first (for what

@@ -25,6 +25,7 @@ from tui.runbook.model import Runbook
 from tui.runbook.suggest import Suggestion, fuzzy
 from tui.runbook_plan import Ask, RunPlan
 from tui.safetext import cell, clean, one_line, plain
+from tui.screens.deliberate import DeliberateKeys
 from tui.screens.dialogs import dialog_css
 
 
@@ -226,7 +227,7 @@ class PlaceholderScreen(ModalScreen[dict[str, str] | None]):
         self.dismiss(None)
 
 
-class RunConfirmScreen(ModalScreen[bool]):
+class RunConfirmScreen(DeliberateKeys, ModalScreen[bool]):
     """The command exactly as it will run, where, and how risky; True only on an
     explicit yes (after typing `plan.confirm_word`, when there is one)."""
 

@@ -4,7 +4,8 @@ Watch threads write (reset, apply, state); the app's worker takes the changes
 a few times a second (`take`). Taking hands over the changed objects and the
 keys of removed ones, so the UI updates rows by key instead of rebuilding.
 A relist (after 410 Gone or a reconnect) replaces the scope's objects: what
-is no longer listed is removed, nothing is duplicated.
+is no longer listed is removed, nothing is duplicated. Old Normal events are
+let go (kept_events.py): they would be most of the memory and no view shows them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.sources.kube.watch import Kind, Scope, WatchState
+from tui.sources.kube.kept_events import NORMAL_EVENTS_KEPT, KeptEvents
+from tui.sources.kube.watch import EVENTS, Kind, Scope, WatchState
 
 Obj = dict[str, Any]
 # (context, kind plural, uid): unique across clusters and kinds.
@@ -44,12 +46,13 @@ class Changes:
 
 
 class KubeCache:
-    def __init__(self) -> None:
+    def __init__(self, *, normal_events_kept: int = NORMAL_EVENTS_KEPT) -> None:
         self._lock = threading.Lock()
         self._objects: dict[Key, Obj] = {}
         self._by_scope: dict[Scope, set[Key]] = {}
         self._states: dict[Scope, WatchState] = {}
         self._pending = Changes()
+        self._events = KeptEvents(normal_events_kept)
         self.changed = threading.Event()
 
     # -- the Sink protocol (watch threads) -------------------------------------------
@@ -68,6 +71,12 @@ class KubeCache:
                     self._pending.updated[key] = item
                     self._pending.removed.discard(key)
             self._by_scope[scope] = set(fresh)
+            if scope.kind == EVENTS:
+                for key in gone:
+                    self._events.forget(key)
+                for key, item in fresh.items():
+                    self._events.note(scope, key, item)
+                self._let_old_events_go(scope.context)
         self.changed.set()
 
     def apply(self, scope: Scope, event_type: str, obj: Obj) -> None:
@@ -76,15 +85,29 @@ class KubeCache:
             members = self._by_scope.setdefault(scope, set())
             if event_type == "DELETED":
                 members.discard(key)
-                if self._objects.pop(key, None) is not None:
-                    self._pending.updated.pop(key, None)
-                    self._pending.removed.add(key)
+                self._remove(key)
+                if scope.kind == EVENTS:
+                    self._events.forget(key)
             else:
                 members.add(key)
                 self._objects[key] = obj
                 self._pending.updated[key] = obj
                 self._pending.removed.discard(key)
+                if scope.kind == EVENTS:
+                    self._events.note(scope, key, obj)
+                    self._let_old_events_go(scope.context)
         self.changed.set()
+
+    def _remove(self, key: Key) -> None:
+        """Drop a held object and tell the next `take` (lock held)."""
+        if self._objects.pop(key, None) is not None:
+            self._pending.updated.pop(key, None)
+            self._pending.removed.add(key)
+
+    def _let_old_events_go(self, context: str) -> None:
+        for key, scope in self._events.excess(context):
+            self._by_scope.get(scope, set()).discard(key)
+            self._remove(key)
 
     def state(self, state: WatchState) -> None:
         with self._lock:
@@ -121,8 +144,7 @@ class KubeCache:
         with self._lock:
             for scope in scopes:
                 for key in self._by_scope.pop(scope, set()):
-                    if self._objects.pop(key, None) is not None:
-                        self._pending.updated.pop(key, None)
-                        self._pending.removed.add(key)
+                    self._remove(key)
+                    self._events.forget(key)
                 self._states.pop(scope, None)
         self.changed.set()

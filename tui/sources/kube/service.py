@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from tui.sources.kube.cache import KubeCache
 from tui.sources.kube.client import KubeClient, KubeError, object_path
+from tui.sources.kube.kept_events import NORMAL_EVENTS_KEPT
 from tui.sources.kube.kubeconfig import KubeconfigInfo
 from tui.sources.kube.rows import cpu_millicores, memory_bytes
 from tui.sources.kube.watch import (
@@ -54,11 +55,12 @@ class KubeService:
         *,
         client_factory: Callable[[str, str], KubeClient] = KubeClient,
         metrics_seconds: float = METRICS_SECONDS,
+        normal_events_kept: int = NORMAL_EVENTS_KEPT,
     ) -> None:
         self.info = info
         self.contexts = contexts
         self.namespaces = namespaces
-        self.cache = KubeCache()
+        self.cache = KubeCache(normal_events_kept=normal_events_kept)
         self.metrics = MetricsStore()
         self._client_factory = client_factory
         self._clients: dict[str, KubeClient] = {}
