@@ -10,6 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.coordinate import Coordinate
+from textual.render import measure
 from textual.widgets import DataTable
 
 from widgets.keyed_table import KeyedTable
@@ -178,3 +179,24 @@ async def test_clicks_and_hover_land_on_the_row_drawn_in_a_scrolled_table() -> N
         await pilot.pause()
         assert table.selected_key == table.key_at(top + 2)
         assert table.get_row(table.selected_key)[0].plain == drawn
+
+
+async def test_columns_widen_as_rows_are_added_as_data_table_would_measure_them() -> None:
+    # Widths are taken when a row is added, so the first frame after a filter is
+    # drawn once, at its final widths; they must be what DataTable's measure says.
+    app = TableApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        table = app.table
+        values = ["短い名前", "pod-with-a-rather-long-name-0123456789", "", "🚀 launch", "x"]
+        for index, name in enumerate(values):
+            table.put(f"k{index}", cells(name, "CrashLoopBackOff" if index else "Ok"), order=index)
+        widths = {str(c.key.value): c.content_width for c in table.columns.values()}
+        for column in table.columns.values():
+            measured = [measure(app.console, table.get_cell(f"k{i}", column.key), 1)
+                        for i in range(len(values))]  # fmt: skip
+            label = measure(app.console, column.label, 1)
+            assert widths[str(column.key.value)] == max(label, *measured)
+        table.settle()
+        await pilot.pause()  # the table's idle pass changes nothing
+        assert widths == {str(c.key.value): c.content_width for c in table.columns.values()}
+        assert table.virtual_size.height == len(values) + 1

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
 from textual.message import Message
+from textual.widgets import Input
 
 from tests.helpers.fixed import T0, FixedClock
 from tests.helpers.kube_objects import (
@@ -261,6 +262,16 @@ async def test_a_filter_typed_ahead_goes_into_the_field_not_to_the_pane() -> Non
         await settle(pilot)
         assert app.requests == []
         assert app.pane.pods.filter is not None and app.pane.pods.filter.text == "ready"
+
+
+async def test_the_filter_field_shows_what_is_typed_on_one_line() -> None:
+    app = PaneApp()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await started(pilot, Cluster())
+        await pilot.press("slash", *"web")
+        field = app.pane.query_one("#pods-filter", Input)
+        assert app.focused is field and field.size.height == 1
+        assert "web" in "".join(segment.text for segment in field.render_line(0))
 
 
 async def test_sort_cycles_columns_keeps_the_cursor_on_its_pod_and_reverses() -> None:

@@ -42,7 +42,8 @@ class FilteredTableView(Vertical, Generic[Row]):
     # view, a few tens of milliseconds of the key that applies a filter.
     DEFAULT_CSS = """
     FilteredTableView > .view-summary { height: 1; padding: 0 1; }
-    FilteredTableView > .view-filter { display: none; height: 1; border: none; padding: 0 1; }
+    /* The Input type in the selector outranks Input's own `:focus` border. */
+    FilteredTableView > Input.view-filter { display: none; height: 1; border: none; padding: 0 1; }
     FilteredTableView > .view-filtered { display: none; }
     """
 

@@ -7,15 +7,16 @@ here), and a key pressed just then waits for it. Yet a rendered line depends
 only on its row's cell values, the column widths, its highlight (cursor,
 hover) and the styles, not on the update counter.
 
-So `LastingTable` keeps rendered lines and cells by row key, and reuses them
-as long as the row's cell values are the same objects (`update_cell` stores a
-new one) and nothing else they depend on changed, wherever the row has moved.
-A frame after a flush draws again only the rows whose cells changed.
+So `LastingTable` keeps rendered lines by row key, and reuses them as long as
+the row's cell values are the same objects (`update_cell` stores a new one)
+and nothing else they depend on changed, wherever the row has moved; and it
+keeps rendered cells by what they show. A frame after a flush draws again
+only the rows whose cells changed, and of those only the cells never drawn.
 
-The one positional thing in a rendered line is the meta DataTable puts in it
-for the mouse (the row and column under the pointer). A reused line keeps the
-row it was first drawn at, so the mouse handlers here read the row from the
-pointer's position instead; the column never moves with a row.
+The one positional thing in a rendered line or cell is the meta DataTable puts
+in it for the mouse (the row and column under the pointer). A reused one keeps
+the row it was first drawn at, so the mouse handlers here read the row from
+the pointer's position instead; the column is part of every cache key.
 
 Every row must be one line high (rows added without a height): the geometry
 shortcuts below rest on it. These override DataTable internals, which is why
@@ -25,13 +26,16 @@ textual is pinned below 9.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
+from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.coordinate import Coordinate
-from textual.geometry import Region
+from textual.geometry import Region, Size
+from textual.render import measure
 from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
@@ -83,8 +87,8 @@ class LastingTable(DataTable[Text]):
         self._row_renderable_cache.maxsize = 200
         self._line_cache.maxsize = 200
         self._cell_render_cache.maxsize = 200
-        # (row, column, how it is drawn) -> (the value drawn, its rendered lines)
-        self._lasting_cells: RecentlyUsed[CellKey, tuple[object, Any]] = RecentlyUsed(2000)
+        # (column, what the cell shows, how it is drawn) -> its rendered lines
+        self._lasting_cells: RecentlyUsed[CellKey, Any] = RecentlyUsed(2000)
         # (row, where and how it is drawn) -> (the row's values drawn, the line)
         self._lasting_lines: RecentlyUsed[LineKey, tuple[Values, Strip]] = RecentlyUsed(500)
         # Worked out once per frame (see render_lines), not once per line.
@@ -144,21 +148,25 @@ class LastingTable(DataTable[Text]):
         cursor: bool = False,
         hover: bool = False,
     ) -> Any:
-        # A changed row's unchanged cells are not rendered again either.
+        # Cells are kept by how they look, not by row: a changed row's unchanged
+        # cells are not rendered again, and neither is the thousandth "Running" or
+        # "1/1" (a new filter's table draws a screenful of rows it never drew).
         if row_index < 0 or column_index < 0:  # the header and row labels
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        value = self._data[row_key][column_key]
+        value = self._data[row_key][self._column_locations.get_key(column_index)]
+        if not isinstance(value, Text):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        look = (value.plain, value.style, tuple(value.spans), value.justify, value.overflow,
+                value.no_wrap, value.end)  # fmt: skip
         key = (
-            row_key, column_key, base_style, width, cursor, hover,
+            column_index, look, base_style, width, cursor, hover,
             self.show_cursor, self._show_hover_cursor, self._pseudo_class_state,
         )  # fmt: skip
-        cached = self._lasting_cells.get(key)
-        if cached is not None and cached[0] is value:
-            return cached[1]
-        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        self._lasting_cells[key] = (value, lines)
+        lines = self._lasting_cells.get(key)
+        if lines is None:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            self._lasting_cells[key] = lines
         return lines
 
     def _clear_caches(self) -> None:
@@ -170,6 +178,33 @@ class LastingTable(DataTable[Text]):
     def _column_widths(self) -> tuple[int, ...]:
         widths = [column.get_render_width(self) for column in self.ordered_columns]
         return (self._row_label_column_width, *widths)
+
+    # -- widths: taken as rows come ------------------------------------------------------
+
+    def add_row(
+        self,
+        *cells: Any,
+        height: int | None = 1,
+        key: str | None = None,
+        label: Any = None,
+    ) -> RowKey:
+        # Columns are widened now, not when the table is next idle as DataTable does:
+        # otherwise the first frame after new rows (a filter just applied) is drawn at
+        # the old widths and then all over again at the new ones.
+        row_key = super().add_row(*cells, height=height, key=key, label=label)
+        for column, value in zip(self.ordered_columns, cells, strict=False):
+            width = _width(value, self.app.console)
+            if width > column.content_width:
+                column.content_width = width
+        return row_key
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        # The widths are taken (add_row) and every row is one line: what is left of
+        # DataTable's measuring every new row's every cell is the virtual size.
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        self.virtual_size = Size(
+            width + self._row_label_column_width, len(self._data) + self._header_lines
+        )
 
     # -- the mouse -------------------------------------------------------------------------
     # Textual calls the handler of every class in the MRO, this one first: these only
@@ -227,6 +262,13 @@ class LastingTable(DataTable[Text]):
         x += self._row_label_column_width
         width = columns[column_index].get_render_width(self)
         return Region(x, row_index + self._header_lines, width, 1)
+
+
+def _width(value: Any, console: Console) -> int:
+    """A cell's width as DataTable measures it (its longest line), quickly for one line."""
+    if isinstance(value, Text) and "\n" not in value.plain:
+        return value.cell_len
+    return measure(console, value, 1)
 
 
 def _same_objects(first: Values, second: Values) -> bool:
