@@ -272,6 +272,10 @@ async def test_the_filter_field_shows_what_is_typed_on_one_line() -> None:
         field = app.pane.query_one("#pods-filter", Input)
         assert app.focused is field and field.size.height == 1
         assert "web" in "".join(segment.text for segment in field.render_line(0))
+        # The key bar offers no key that would be typed into the field instead.
+        await pilot.pause()
+        bar = str(app.query_one(KeyBar).render())
+        assert "Scale" not in bar and "Logs" not in bar
 
 
 async def test_sort_cycles_columns_keeps_the_cursor_on_its_pod_and_reverses() -> None:

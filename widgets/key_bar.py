@@ -44,11 +44,17 @@ class KeyBar(Static):
             line.append(REDACTED_MARK, "bold reverse magenta")
             line.append(" ")
         seen: set[str] = set()
+        focused = screen.focused
         for _node, binding, enabled, _tooltip in screen.active_bindings.values():
             if not binding.show or not enabled or binding.action in seen:
                 continue
+            name = key_name(binding.key)
+            # Textual leaves out the keys a focused field types, but not those it
+            # knows by name only ("plus"): while a filter is typed, "+" is a "+".
+            if len(name) == 1 and focused is not None and focused.check_consume_key(name, name):
+                continue
             seen.add(binding.action)
-            line.append(f" {key_name(binding.key)} ", "bold reverse")
+            line.append(f" {name} ", "bold reverse")
             line.append(f" {binding.description} ")
         line.append(" ctrl-p ", "bold reverse")
         line.append(" palette ")
