@@ -50,7 +50,7 @@ Values = tuple[object, ...]  # a row's cell values, held to compare by identity
 class RecentlyUsed(Generic[Key, Value]):
     """The `size` most recently used entries.
 
-    Not textual's RecentlyUsed: setting a key it holds keeps the old value there, and
+    Not textual's LRUCache: setting a key it holds keeps the old value there, and
     here a row's line is set again under the same key whenever its cells change.
     """
 

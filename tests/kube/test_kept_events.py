@@ -66,9 +66,9 @@ SCOPE = Scope("prod", EVENTS, None)
 
 
 def _event(index: int, kind: str = "Normal", second: int | None = None) -> dict[str, Any]:
-    stamp = f"2026-11-22T10:{(second if second is not None else index) // 60:02d}:" + (
-        f"{(second if second is not None else index) % 60:02d}Z"
-    )
+    """Event `index`, last seen `second` (by default `index`) seconds after 10:00."""
+    at = index if second is None else second
+    stamp = f"2026-11-22T10:{at // 60:02d}:{at % 60:02d}Z"
     return {
         "metadata": {"uid": f"ev-{index}", "namespace": "web", "name": f"web.{index}"},
         "type": kind,

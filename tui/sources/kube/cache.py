@@ -62,9 +62,7 @@ class KubeCache:
         with self._lock:
             gone = self._by_scope.get(scope, set()) - fresh.keys()
             for key in gone:
-                self._objects.pop(key, None)
-                self._pending.updated.pop(key, None)
-                self._pending.removed.add(key)
+                self._remove(key)
             for key, item in fresh.items():
                 if self._objects.get(key) != item:
                     self._objects[key] = item
